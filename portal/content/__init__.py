@@ -1,0 +1,1 @@
+"""Reading and checking the files in content/ (no database, no Flask)."""
