@@ -1,0 +1,50 @@
+"""Healthcare Science Careers: the application factory."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+
+from portal.config import PROJECT_ROOT, load_config
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the portal. ``config`` overrides settings read from the environment."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    config = config or {}
+    environment = dict(os.environ)
+    if "PORTAL_ENV" in config:
+        environment["PORTAL_ENV"] = config["PORTAL_ENV"]
+    app.config.update(load_config(environment))
+    app.config.update(config)
+
+    from portal import errors, extensions, security, templating
+
+    extensions.db.init_app(app)
+    extensions.migrate.init_app(app, extensions.db, directory=str(PROJECT_ROOT / "migrations"))
+    extensions.csrf.init_app(app)
+    extensions.limiter.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+    errors.init_app(app)
+
+    from portal import models  # noqa: F401  (registers the tables)
+    from portal.api.routes import bp as api_bp
+    from portal.public.routes import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    extensions.csrf.exempt(api_bp)
+
+    from portal.cli import init_app as init_cli
+
+    init_cli(app)
+    return app
+

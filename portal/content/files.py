@@ -85,3 +85,21 @@ def read_content(root: Path = CONTENT_DIR) -> ContentSet:
         except ContentFileError as error:
             content.parse_errors.append(error)
     return content
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The small lookup files pages need at hand: labels, abbreviations, sources."""
+
+    vocabulary: dict[str, dict[str, str]]
+    abbreviations: dict[str, dict[str, str]]
+    sources: dict[str, dict[str, Any]]
+
+
+def read_reference(root: Path = CONTENT_DIR) -> Reference:
+    """Read vocabulary.yaml, abbreviations.yaml and sources.yaml."""
+    return Reference(
+        vocabulary=_read_yaml(root / "vocabulary.yaml") or {},
+        abbreviations=(_read_yaml(root / "abbreviations.yaml") or {}).get("abbreviations", {}),
+        sources=(_read_yaml(root / "sources.yaml") or {}).get("sources", {}),
+    )

@@ -81,6 +81,9 @@ def _profile_problems(profile: dict[str, Any], content: ContentSet) -> list[Prob
     problems += _check_references(file, "related", related, taxonomy, "service area")
     if slug in related:
         problems.append(Problem(file, "related", "an area cannot be related to itself"))
+    family = {row["parent"], *expected_children} & set(related)
+    if family:
+        problems.append(Problem(file, "related", f"{sorted(family)} already shown as parent or children"))
     problems += _check_references(
         file, "abbreviations", profile.get("abbreviations") or [], content.abbreviations,
         "abbreviation (add it to abbreviations.yaml)",

@@ -1,0 +1,78 @@
+# The two commands: `make run` serves the portal, `make test` runs every check.
+# Each step leaves a stamp so a second run reuses what is already built.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WEB_CONCURRENCY ?= 2
+PIP := $(BIN)/pip install --quiet --disable-pip-version-check
+NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
+BUILD := static/build
+
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test bench setup database lint clean
+
+run: setup database
+	@echo "==> Serving on http://$(HOST):$(PORT) with $(WEB_CONCURRENCY) workers (Ctrl+C to stop)"
+	@$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) --access-logfile - \
+		--access-logformat '%(m)s %(U)s %(s)s %(M)sms' wsgi:app
+
+test: setup $(VENV)/.test-installed
+	@echo "==> Linting with ruff"
+	@$(BIN)/ruff check portal matching tests bench wsgi.py
+	@$(BIN)/ruff format --check portal matching tests bench wsgi.py
+	@echo "==> Checking layers with import-linter"
+	@$(BIN)/lint-imports
+	@echo "==> Running the test suite"
+	@$(BIN)/pytest
+
+bench: setup database
+	@echo "==> Running benchmarks (see bench/README.md)"
+	@$(MAKE) --no-print-directory -C bench all PYTHON=$(abspath $(BIN))/python
+
+setup: $(VENV)/.installed $(BUILD)/.built
+
+$(VENV)/.installed: requirements.txt
+	@echo "==> Creating the Python environment in $(VENV)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "==> Installing pinned Python packages"
+	@$(PIP) -r requirements.txt 2>&1 | grep -v "is ignored" || true
+	@$(BIN)/python -c "import flask, sklearn, nhsuk_frontend_jinja" 
+	@touch $@
+
+$(VENV)/.test-installed: $(VENV)/.installed requirements-test.txt
+	@echo "==> Installing pinned test tools"
+	@$(PIP) -r requirements-test.txt 2>&1 | grep -v "is ignored" || true
+	@$(BIN)/python -c "import pytest, playwright, axe_playwright_python, textstat"
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@echo "==> Installing pinned npm packages (nhsuk-frontend, sass)"
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(BUILD)/.built: node_modules/.installed $(wildcard static/scss/*.scss)
+	@echo "==> Compiling styles on top of NHS.UK frontend"
+	@mkdir -p $(BUILD)/nhsuk
+	@npm run --silent build:css
+	@cp -R $(NHSUK)/assets $(BUILD)/nhsuk/
+	@cp $(NHSUK)/nhsuk-frontend.min.js $(NHSUK)/nhsuk-frontend.min.js.map $(BUILD)/nhsuk/
+	@touch $@
+
+database: $(VENV)/.installed
+	@mkdir -p instance
+	@echo "==> Migrating the database"
+	@$(FLASK) db upgrade
+	@echo "==> Loading content"
+	@$(FLASK) content load
+
+lint: $(VENV)/.test-installed
+	@$(BIN)/ruff check portal matching tests bench wsgi.py
+	@$(BIN)/lint-imports
+
+clean:
+	rm -rf $(VENV) node_modules $(BUILD) instance

@@ -1,0 +1,128 @@
+"""The OpenAPI 3.1 description of /api/v1: what exists, and nothing more."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+
+STRINGS = {"type": "array", "items": {"type": "string"}}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _list_of(name: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["count", "items"],
+        "properties": {"count": {"type": "integer"}, "items": {"type": "array", "items": _ref(name)}},
+    }
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+NOT_FOUND = _json(_ref("Error"), "Not found")
+SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
+
+SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {"error": {"type": "object", "required": ["code", "message"],
+                                 "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}},
+    },
+    "ServiceAreaSummary": {
+        "type": "object",
+        "required": ["slug", "name", "division", "theme", "summary", "url"],
+        "properties": {key: {"type": "string"} for key in ("slug", "name", "division", "theme", "summary", "url")},
+    },
+    "ServiceArea": {
+        "allOf": [_ref("ServiceAreaSummary"), {
+            "type": "object",
+            "required": ["parent", "children", "day_to_day", "work_settings", "patient_contact",
+                         "school_subjects", "skills", "alternative_titles", "keywords", "entry_routes",
+                         "registration", "pay_bands", "related"],
+            "properties": {
+                "parent": {"type": ["string", "null"]},
+                "children": STRINGS, "day_to_day": STRINGS, "work_settings": STRINGS,
+                "patient_contact": {"enum": ["none", "some", "lots"]},
+                "school_subjects": STRINGS, "skills": STRINGS, "alternative_titles": STRINGS,
+                "keywords": STRINGS, "abbreviations": STRINGS, "entry_routes": STRINGS,
+                "entry_route_notes": {"type": "object", "additionalProperties": {"type": "string"}},
+                "registration": {"type": "array", "items": {"type": "object", "properties": {
+                    "body": {"type": "string"}, "title": {"type": "string"},
+                    "protected_title": {"type": "boolean"}, "note": {"type": "string"}}}},
+                "pay_bands": {"type": "array", "items": {"type": "object", "properties": {
+                    "level": {"type": "string"}, "role": {"type": "string"}, "bands": {"type": "string"}}}},
+                "related": STRINGS, "did_you_know": {"type": "string"}, "sources": STRINGS,
+                "page_url": {"type": "string"},
+            },
+        }],
+    },
+    "EntryRouteSummary": {
+        "type": "object",
+        "required": ["slug", "name", "kind", "level", "career_level", "summary", "url"],
+        "properties": {
+            "slug": {"type": "string"}, "name": {"type": "string"}, "kind": {"type": "string"},
+            "level": {"type": ["integer", "null"]}, "career_level": {"type": "string"},
+            "summary": {"type": "string"}, "url": {"type": "string"},
+        },
+    },
+    "EntryRoute": {
+        "allOf": [_ref("EntryRouteSummary"), {
+            "type": "object",
+            "properties": {
+                "length": {"type": "string"}, "pay_while_training": {"type": "string"},
+                "qualification": {"type": "string"}, "registration_outcome": {"type": "string"},
+                "entry_requirements": STRINGS, "how_to_apply": {"type": "string"},
+                "when_to_apply": {"type": "string"}, "divisions": STRINGS, "details": STRINGS,
+                "sources": STRINGS,
+                "stages": {"type": "array", "items": {"type": "object", "properties": {
+                    "stage": {"type": "string"}, "fit": {"type": "integer"}, "next_step": {"type": "string"}}}},
+            },
+        }],
+    },
+}
+
+PATHS: dict[str, Any] = {
+    "/service-areas": {"get": {
+        "operationId": "listServiceAreas", "summary": "Every service area",
+        "responses": {"200": _json(_list_of("ServiceAreaSummary"), "All service areas")},
+    }},
+    "/service-areas/{slug}": {"get": {
+        "operationId": "getServiceArea", "summary": "One whole profile", "parameters": [SLUG],
+        "responses": {"200": _json(_ref("ServiceArea"), "The profile"), "404": NOT_FOUND},
+    }},
+    "/entry-routes": {"get": {
+        "operationId": "listEntryRoutes", "summary": "Every entry route",
+        "responses": {"200": _json(_list_of("EntryRouteSummary"), "All entry routes")},
+    }},
+    "/entry-routes/{slug}": {"get": {
+        "operationId": "getEntryRoute", "summary": "One entry route", "parameters": [SLUG],
+        "responses": {"200": _json(_ref("EntryRoute"), "The route"), "404": NOT_FOUND},
+    }},
+    "/openapi.json": {"get": {
+        "operationId": "getOpenApi", "summary": "This document",
+        "responses": {"200": {"description": "OpenAPI 3.1 document",
+                              "content": {"application/json": {"schema": {"type": "object"}}}}},
+    }},
+}
+
+
+def openapi_document() -> dict[str, Any]:
+    """Build the document with this server's own base URL."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Healthcare Science Careers API",
+            "version": "1.0.0",
+            "description": "Service-area profiles and entry routes into NHS healthcare science.",
+        },
+        "servers": [{"url": url_for("api.service_areas", _external=True).removesuffix("/service-areas")}],
+        "paths": PATHS,
+        "components": {"schemas": SCHEMAS},
+    }

@@ -1,0 +1,115 @@
+"""Public pages: home, service areas, entry routes, sitemap."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+
+from portal.services import entry_routes as route_service
+from portal.services import service_areas as area_service
+from portal.services.entry_routes import STAGES
+
+bp = Blueprint("public", __name__)
+MAX_COMPARE = 3
+
+
+@bp.get("/")
+def home() -> str:
+    """The front door: what healthcare science is, and ways into the service."""
+    areas = area_service.all_service_areas()
+    return render_template(
+        "public/home.html",
+        area_count=len(areas),
+        divisions=area_service.grouped(areas),
+    )
+
+
+@bp.get("/what-is-healthcare-science")
+def about() -> str:
+    """Healthcare science explained for a 14-year-old."""
+    return render_template("public/about.html", divisions=area_service.grouped(area_service.all_service_areas()))
+
+
+@bp.get("/service-areas/")
+def service_areas() -> str:
+    """Browse and search every service area, with filters that work without JavaScript."""
+    filters = area_service.BrowseFilters.from_args(request.args)
+    everything = area_service.all_service_areas()
+    found = area_service.browse(filters) if filters.active else everything
+    view = "a-z" if request.args.get("view") == "a-z" else "groups"
+    return render_template(
+        "public/service_areas.html",
+        filters=filters,
+        areas=found,
+        total=len(everything),
+        groups=area_service.grouped(found),
+        letters=area_service.a_to_z(found),
+        view=view,
+        counts=area_service.facet_counts(everything),
+        options=area_service.filter_options(everything, current_app.jinja_env.globals["labels"]),
+    )
+
+
+@bp.get("/service-areas/compare")
+def compare() -> str:
+    """Up to three service areas side by side."""
+    # ?slugs=a,b,c is the shareable form; the page's own form sends ?slug=a&slug=b.
+    asked = request.args.get("slugs", "").split(",") + request.args.getlist("slug")
+    wanted = list(dict.fromkeys(s.strip() for s in asked if s.strip()))
+    areas = area_service.service_areas_by_slugs(wanted[:MAX_COMPARE])
+    unknown = [slug for slug in wanted if slug not in {a.slug for a in areas}]
+    return render_template(
+        "public/compare.html",
+        areas=areas,
+        unknown=unknown[:5],
+        too_many=len(wanted) > MAX_COMPARE,
+        all_areas=area_service.all_service_areas(),
+    )
+
+
+@bp.get("/service-areas/<slug>")
+def service_area(slug: str) -> str:
+    """One profile, with its ways in for the reader's stage."""
+    area = area_service.get_service_area(slug) or abort(404)
+    stage = request.args.get("stage", "")
+    stage = stage if stage in STAGES else ""
+    family = area_service.service_areas_by_slugs(
+        ([area.parent_slug] if area.parent_slug else []) + area.field("children")
+    )
+    return render_template(
+        "public/service_area.html",
+        area=area,
+        stage=stage,
+        stages=STAGES,
+        plan=route_service.plan_for_stage(area, stage) if stage else [],
+        parent=next((a for a in family if a.slug == area.parent_slug), None),
+        children=[a for a in family if a.slug != area.parent_slug],
+        related=area_service.service_areas_by_slugs(area.field("related")),
+    )
+
+
+@bp.get("/entry-routes/")
+def entry_routes() -> str:
+    """Every route in, from a first taste of the work to consultant training."""
+    return render_template("public/entry_routes.html", routes=route_service.all_entry_routes(), stages=STAGES)
+
+
+@bp.get("/entry-routes/<slug>")
+def entry_route(slug: str) -> str:
+    """One route in detail, with the areas it leads into."""
+    route = route_service.get_entry_route(slug) or abort(404)
+    return render_template(
+        "public/entry_route.html",
+        route=route,
+        areas=area_service.areas_using_route(slug),
+    )
+
+
+@bp.get("/sitemap.xml")
+def sitemap() -> Response:
+    """Every public page, for search engines."""
+    pages = [url_for("public.home", _external=True), url_for("public.about", _external=True),
+             url_for("public.service_areas", _external=True), url_for("public.entry_routes", _external=True)]
+    pages += [url_for("public.service_area", slug=a.slug, _external=True) for a in area_service.all_service_areas()]
+    pages += [url_for("public.entry_route", slug=r.slug, _external=True) for r in route_service.all_entry_routes()]
+    xml = render_template("public/sitemap.xml", pages=pages)
+    return Response(xml, mimetype="application/xml")

@@ -1,0 +1,53 @@
+"""Queries and rules for entry routes, including the planner's ordering by stage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import EntryRoute, ServiceArea
+
+STAGES = ("ks3", "gcse", "post16", "undergraduate", "graduate", "nhs-staff", "career-changer")
+KIND_ORDER = ("experience", "school-qualification", "apprenticeship", "in-service", "degree",
+              "postgraduate-training", "equivalence")
+
+
+@dataclass(frozen=True)
+class PlannedRoute:
+    """One route into an area as it looks from one stage."""
+
+    route: EntryRoute
+    fit: int
+    next_step: str
+    area_note: str
+
+
+def _sort_key(route: EntryRoute) -> tuple[int, int, str]:
+    return (route.level or 0, KIND_ORDER.index(route.kind), route.name)
+
+
+def all_entry_routes() -> list[EntryRoute]:
+    """Every route, from the earliest step to the most senior."""
+    return sorted(db.session.scalars(select(EntryRoute)), key=_sort_key)
+
+
+def get_entry_route(slug: str) -> EntryRoute | None:
+    """One route by slug, or None."""
+    return db.session.get(EntryRoute, slug)
+
+
+def stage_advice(route: EntryRoute, stage: str) -> dict | None:
+    """The route's ``{stage, fit, next_step}`` entry for ``stage``, if it suits that stage."""
+    return next((entry for entry in route.field("stages") if entry["stage"] == stage), None)
+
+
+def plan_for_stage(area: ServiceArea, stage: str) -> list[PlannedRoute]:
+    """An area's routes that suit ``stage``, best fit first, then by level."""
+    planned = []
+    for link in area.routes:
+        advice = stage_advice(link.route, stage)
+        if advice:
+            planned.append(PlannedRoute(link.route, advice["fit"], advice["next_step"], link.note))
+    return sorted(planned, key=lambda p: (p.fit, _sort_key(p.route)))

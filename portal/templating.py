@@ -1,0 +1,61 @@
+"""Jinja set-up: NHS.UK frontend macros, filters and globals shared by every page."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import markdown
+from flask import Flask, request, url_for
+from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+from markupsafe import Markup
+
+from portal.content.files import read_reference
+from portal.services.service_areas import slugify
+
+SERVICE_NAME = "Healthcare Science Careers"
+# (endpoint, text, endpoints of the pages that sit under it)
+NAVIGATION = (
+    ("public.service_areas", "Service areas", {"public.service_area", "public.compare"}),
+    ("public.entry_routes", "Ways in", {"public.entry_route"}),
+    ("public.about", "What is healthcare science?", set()),
+)
+
+
+@lru_cache(maxsize=512)
+def render_markdown(text: str) -> Markup:
+    """Render trusted Markdown from content/ (never user input) to HTML."""
+    return Markup(markdown.markdown(text, extensions=["sane_lists"], output_format="html"))
+
+
+def navigation_items() -> list[dict[str, object]]:
+    """Header navigation with the current section marked."""
+    current = request.endpoint
+    return [
+        {
+            "href": url_for(endpoint),
+            "text": text,
+            "current": current == endpoint,
+            "active": current in children,
+        }
+        for endpoint, text, children in NAVIGATION
+    ]
+
+
+def init_app(app: Flask) -> None:
+    """Make the NHS.UK macros and the portal's helpers available to templates."""
+    app.jinja_env.undefined = ChainableUndefined
+    app.jinja_env.loader = ChoiceLoader([
+        FileSystemLoader(app.template_folder),
+        PackageLoader("nhsuk_frontend_jinja"),
+    ])
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["slugify"] = slugify
+    reference = read_reference(app.config["CONTENT_DIR"])
+    app.jinja_env.globals.update(
+        service_name=SERVICE_NAME,
+        navigation_items=navigation_items,
+        labels=reference.vocabulary,
+        reference=reference,
+    )

@@ -1,0 +1,81 @@
+"""Key pages in real Chromium: zero WCAG 2.2 AA violations from axe, and they work without JavaScript."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+AXE_RULES = {"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "instance" / "screenshots"
+PAGES = {
+    "home": "/",
+    "browse": "/service-areas/",
+    "browse-filtered": "/service-areas/?q=heart&contact=lots",
+    "browse-a-z": "/service-areas/?view=a-z",
+    "profile": "/service-areas/audiology",
+    "profile-with-stage": "/service-areas/audiology?stage=post16",
+    "child-profile": "/service-areas/paediatric-audiology",
+    "compare": "/service-areas/compare?slugs=audiology,neurophysiology,medical-physics",
+    "entry-routes": "/entry-routes/",
+    "entry-route": "/entry-routes/scientist-training-programme",
+    "not-found": "/service-areas/not-a-real-area",
+}
+
+
+def _violations(page) -> list[str]:
+    results = Axe().run(page, options=AXE_RULES)
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes, e.g. {v['nodes'][0]['target']})"
+        for v in results.response["violations"]
+    ]
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_has_no_wcag_violations(live_server, browser_page, name):
+    browser_page.goto(live_server + PAGES[name])
+    assert browser_page.locator("h1").count() == 1
+    assert _violations(browser_page) == []
+
+
+def test_profile_page_looks_like_an_nhs_service(live_server, browser_page):
+    browser_page.goto(live_server + "/service-areas/audiology")
+    header_colour = browser_page.eval_on_selector(".nhsuk-header", "e => getComputedStyle(e).backgroundColor")
+    assert header_colour == "rgb(0, 94, 184)"  # NHS blue: the compiled NHS.UK styles are applied
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    browser_page.screenshot(path=str(SCREENSHOTS / "profile.png"), full_page=False)
+
+
+def test_printed_profile_hides_navigation_and_forms(live_server, browser_page):
+    browser_page.goto(live_server + "/service-areas/audiology")
+    browser_page.emulate_media(media="print")
+    assert not browser_page.locator(".nhsuk-header").is_visible()
+    assert not browser_page.locator("form.app-stage-form").is_visible()
+    assert browser_page.locator("h1").is_visible()
+    assert _violations(browser_page) == []
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    browser_page.pdf(path=str(SCREENSHOTS / "profile-print.pdf"))
+
+
+def test_search_and_filters_work_without_javascript(live_server, no_js_page):
+    no_js_page.goto(live_server + "/service-areas/")
+    no_js_page.fill("#filter-q", "hearing")
+    no_js_page.select_option("#filter-division", "physiological-sciences")
+    no_js_page.click("button:has-text('Apply filters')")
+    assert "q=hearing" in no_js_page.url
+    names = no_js_page.locator(".app-area-list a").all_inner_texts()
+    assert "Audiology" in names
+
+
+def test_stage_choice_works_without_javascript(live_server, no_js_page):
+    no_js_page.goto(live_server + "/service-areas/audiology")
+    no_js_page.select_option("#stage", "graduate")
+    no_js_page.click("button:has-text('Show my ways in')")
+    assert no_js_page.locator(".app-route-steps__item").count() > 0
+
+
+def test_skip_link_moves_focus_to_main_content(live_server, browser_page):
+    browser_page.goto(live_server + "/")
+    browser_page.keyboard.press("Tab")
+    assert browser_page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content"

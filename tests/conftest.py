@@ -1,0 +1,88 @@
+"""Shared fixtures: an app per database, a rolled-back session per test, a page parser."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from portal import create_app
+from portal.content.files import read_content
+from portal.extensions import db
+from portal.services.content_loader import load_content
+from tests.pages import Page
+
+DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+def _reset_postgresql() -> None:
+    # A reused PostgreSQL test database starts from nothing, like a fresh one.
+    with db.engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+
+
+@pytest.fixture(scope="session", params=DATABASES)
+def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """The portal on a migrated database holding the real content."""
+    if request.param == "postgresql":
+        url = os.environ["TEST_DATABASE_URL"]
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    app = create_app({
+        "PORTAL_ENV": "testing",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "MATCHING_INDEX_DIR": Path(tmp_path_factory.mktemp("index")),
+        "SERVER_NAME": "localhost",
+    })
+    with app.app_context():
+        if request.param == "postgresql":
+            _reset_postgresql()
+        upgrade()
+        load_content(read_content(app.config["CONTENT_DIR"]))
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def db_session(app: Flask) -> Iterator:
+    """A session whose changes are rolled back when the test ends."""
+    with app.app_context():
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        original = db.session
+        db.session = db._make_scoped_session({"bind": connection, "join_transaction_mode": "create_savepoint"})
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session = original
+            transaction.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app: Flask, db_session):
+    """A test client whose requests share the rolled-back session."""
+    return app.test_client()
+
+
+@pytest.fixture
+def get_page(client):
+    """Fetch a path and return it parsed, after the checks every page must pass."""
+
+    def fetch(path: str, status: int = 200) -> Page:
+        response = client.get(path)
+        assert response.status_code == status, f"{path} returned {response.status_code}"
+        parsed = Page(response)
+        parsed.assert_well_formed()
+        return parsed
+
+    return fetch
