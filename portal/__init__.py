@@ -37,9 +37,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from portal import models  # noqa: F401  (registers the tables)
     from portal.api.routes import bp as api_bp
+    from portal.explore.routes import bp as explore_bp
     from portal.public.routes import bp as public_bp
 
     app.register_blueprint(public_bp)
+    app.register_blueprint(explore_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     extensions.csrf.exempt(api_bp)
 

@@ -1,4 +1,4 @@
-"""Command-line tools: `flask --app wsgi content validate|load`."""
+"""Command-line tools: `flask --app wsgi content validate|load` and `matching build`."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from portal.content.files import read_content
 from portal.content.validation import validate
 from portal.extensions import db
 from portal.services.content_loader import InvalidContent, load_content
+from portal.services.matching import build_index
 
 content_cli = AppGroup("content", help="Check and load the profiles and entry routes in content/.")
 
@@ -37,11 +38,30 @@ def load_command() -> None:
         for problem in error.problems:
             click.echo(str(problem), err=True)
         raise click.ClickException(str(error)) from error
-    db.session.commit()
     for line in report.lines():
         click.echo(line)
+    _build_matching_index()
+    db.session.commit()
+
+
+matching_cli = AppGroup("matching", help="Build the matcher's index.")
+
+
+def _build_matching_index() -> None:
+    reference = current_app.extensions["content_reference"]
+    version = build_index(current_app.config["MATCHING_INDEX_DIR"], reference.abbreviations)
+    click.echo(f"matching index: version {version.id}, {version.document_count} documents, "
+               f"corpus {version.corpus_hash[:12]}")
+
+
+@matching_cli.command("build")
+def build_command() -> None:
+    """Fit the matcher on the loaded profiles and record it as the current index."""
+    _build_matching_index()
+    db.session.commit()
 
 
 def init_app(app: Flask) -> None:
     """Register the command groups."""
     app.cli.add_command(content_cli)
+    app.cli.add_command(matching_cli)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 import markdown
 from flask import Flask, request, url_for
@@ -15,6 +16,7 @@ from portal.services.service_areas import slugify
 SERVICE_NAME = "Healthcare Science Careers"
 # (endpoint, text, endpoints of the pages that sit under it)
 NAVIGATION = (
+    ("explore.find_your_fit", "Find your fit", {"explore.results", "explore.shared"}),
     ("public.service_areas", "Service areas", {"public.service_area", "public.compare"}),
     ("public.entry_routes", "Ways in", {"public.entry_route"}),
     ("public.about", "What is healthcare science?", set()),
@@ -52,7 +54,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["slugify"] = slugify
+    app.jinja_env.filters["host"] = lambda url: urlsplit(url).hostname or url
     reference = read_reference(app.config["CONTENT_DIR"])
+    app.extensions["content_reference"] = reference
     app.jinja_env.globals.update(
         service_name=SERVICE_NAME,
         navigation_items=navigation_items,

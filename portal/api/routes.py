@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from portal.api import serializers
 from portal.api.openapi import openapi_document
 from portal.errors import json_error
+from portal.extensions import limiter
 from portal.services import entry_routes as route_service
 from portal.services import service_areas as area_service
+from portal.services.matching import IndexUnavailable
+from portal.services.suggestions import MatchRequestError, parse_match_request, suggest
 
 bp = Blueprint("api", __name__)
 
@@ -43,6 +46,27 @@ def entry_route(slug: str):
     if route is None:
         return json_error(404, "not_found", f"There is no entry route called '{slug}'.")
     return jsonify(serializers.entry_route_detail(route))
+
+
+@bp.route("/match", methods=["GET", "POST"])
+@limiter.limit("60 per minute")
+def match():
+    """Suggest service areas for free text: ``q``, optional ``stage`` and ``limit``."""
+    if request.method == "POST":
+        data = request.get_json(silent=True)
+        if not isinstance(data, dict):
+            return json_error(400, "bad_request", "Send a JSON object such as {\"q\": \"I like physics\"}.")
+    else:
+        data = request.args
+    try:
+        match_request = parse_match_request(data)
+        reference = current_app.extensions["content_reference"]
+        body = suggest(match_request, reference.vocabulary["school_subjects"])
+    except MatchRequestError as error:
+        return json_error(400, "bad_request", str(error))
+    except IndexUnavailable:
+        return json_error(503, "index_unavailable", "Matching is not ready yet. Please try again shortly.")
+    return jsonify(body)
 
 
 @bp.get("/openapi.json")

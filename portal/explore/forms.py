@@ -1,0 +1,45 @@
+"""The 'Find your fit' form and the anonymous feedback form."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, SelectMultipleField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from portal.services.entry_routes import STAGES
+from portal.services.suggestions import MATTERS, MAX_TEXT
+
+
+class FindYourFitForm(FlaskForm):
+    """Free text plus optional subjects, stage and what matters."""
+
+    about = TextAreaField(
+        "What do you enjoy, what are you curious about, what have you done?",
+        validators=[
+            DataRequired("Tell us something you enjoy, are curious about or have done"),
+            Length(max=MAX_TEXT, message=f"Keep it to {MAX_TEXT} characters or fewer"),
+        ],
+    )
+    subjects = SelectMultipleField("School subjects you enjoy", validators=[Optional()], choices=[])
+    stage = RadioField("Where are you now?", validators=[Optional()], choices=[])
+    matters = SelectMultipleField(
+        "What matters to you?",
+        validators=[Optional()],
+        choices=[(key, label) for key, (label, _) in MATTERS.items()],
+    )
+
+    def with_choices(self, labels: dict[str, dict[str, str]]) -> FindYourFitForm:
+        """Fill the subject and stage choices from the content vocabulary."""
+        self.subjects.choices = list(labels["school_subjects"].items())
+        self.stage.choices = [(stage, labels["stages"][stage]) for stage in STAGES]
+        return self
+
+
+class FeedbackForm(FlaskForm):
+    """'Was this useful?': the answer and the context of the result, never the words typed."""
+
+    useful = RadioField("Was this useful?", choices=[("yes", "Yes"), ("no", "No")],
+                        validators=[DataRequired("Choose yes or no")])
+    stage = HiddenField()
+    top_slug = HiddenField()
+    confident = HiddenField()

@@ -1,0 +1,140 @@
+"""Suggestions for a person's own words: validation, ranking with their preferences, routes by stage."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from portal.services.entry_routes import STAGES
+from portal.services.matching import current_matcher, routes_for
+from portal.services.service_areas import service_areas_by_slugs
+
+MAX_TEXT = 1000
+DEFAULT_LIMIT = 10
+MAX_LIMIT = 50
+PREFERENCE_BOOST = 0.04
+FIT_ORDER = {"best": 0, "great": 1, "good": 2}
+LAB_SETTINGS = {"hospital-laboratory", "regional-or-national-laboratory", "clean-room"}
+COMMUNITY_SETTINGS = {"community", "schools", "patients-homes"}
+
+# What a person can say matters to them, and how a profile shows it.
+MATTERS = {
+    "patients": ("Working with patients", lambda p: p["patient_contact"] in ("lots", "some")),
+    "lab": ("Laboratory work", lambda p: bool(LAB_SETTINGS & set(p["work_settings"]))),
+    "engineering": (
+        "Engineering and technology",
+        lambda p: "engineering-workshop" in p["work_settings"]
+        or bool({"engineering", "design-and-technology"} & set(p["school_subjects"])),
+    ),
+    "data": (
+        "Data and computers",
+        lambda p: "computer-based" in p["work_settings"] or "computer-science" in p["school_subjects"],
+    ),
+    "community": ("Out in the community", lambda p: bool(COMMUNITY_SETTINGS & set(p["work_settings"]))),
+}
+
+
+class MatchRequestError(ValueError):
+    """The request cannot be answered; the message says why, for a person to read."""
+
+
+@dataclass(frozen=True)
+class MatchRequest:
+    """What someone asked, checked."""
+
+    text: str
+    stage: str | None = None
+    limit: int = DEFAULT_LIMIT
+    subjects: tuple[str, ...] = ()
+    matters: tuple[str, ...] = ()
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise MatchRequestError("q must be text.")
+    text = value.strip()
+    if not text:
+        raise MatchRequestError("Tell us something about what you enjoy or have done: q is empty.")
+    if len(text) > MAX_TEXT:
+        raise MatchRequestError(f"q is {len(text)} characters long; please keep it to {MAX_TEXT}.")
+    return text
+
+
+def _limit(value: Any) -> int:
+    if value in (None, ""):
+        return DEFAULT_LIMIT
+    try:
+        limit = int(value)
+    except (TypeError, ValueError):
+        raise MatchRequestError(f"limit must be a whole number from 1 to {MAX_LIMIT}.") from None
+    if isinstance(value, bool) or not 1 <= limit <= MAX_LIMIT:
+        raise MatchRequestError(f"limit must be a whole number from 1 to {MAX_LIMIT}.")
+    return limit
+
+
+def _stage(value: Any) -> str | None:
+    if value in (None, ""):
+        return None
+    if value not in STAGES:
+        raise MatchRequestError(f"stage must be one of: {', '.join(STAGES)}.")
+    return value
+
+
+def parse_match_request(data: Mapping[str, Any], subjects=(), matters=()) -> MatchRequest:
+    """Check ``q``, ``stage`` and ``limit``; raise MatchRequestError with a readable message."""
+    unknown = [m for m in matters if m not in MATTERS]
+    if unknown:
+        raise MatchRequestError(f"Unknown preference: {', '.join(unknown)}.")
+    return MatchRequest(
+        text=_text(data.get("q")),
+        stage=_stage(data.get("stage")),
+        limit=_limit(data.get("limit")),
+        subjects=tuple(subjects),
+        matters=tuple(matters),
+    )
+
+
+def _preference_reasons(profile: dict[str, Any], request: MatchRequest, labels: Mapping[str, str]) -> list[str]:
+    reasons = []
+    shared = [s for s in request.subjects if s in profile["school_subjects"]]
+    if shared:
+        names = ", ".join(labels.get(s, s) for s in shared)
+        reasons.append(f"You enjoy {names.lower()}, which helps in this work.")
+    for key in request.matters:
+        label, shows = MATTERS[key]
+        if shows(profile):
+            reasons.append(f"You said {label.lower()} matters to you, and this work involves it.")
+    return reasons
+
+
+def suggest(request: MatchRequest, subject_labels: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Ranked service areas with fit, reasons and routes for the stage; the API's response body."""
+    result = current_matcher().query(request.text, k=max(request.limit * 2, 20))
+    areas = {a.slug: a for a in service_areas_by_slugs([m.id for m in result.matches])}
+    ranked = []
+    for match in result.matches:
+        area = areas.get(match.id)
+        if area is None:
+            continue
+        extra = _preference_reasons(area.profile, request, subject_labels or {})
+        ranked.append((FIT_ORDER[match.fit], -(match.score + PREFERENCE_BOOST * len(extra)), match, area, extra))
+    ranked.sort(key=lambda item: item[:2])
+    suggestions = [
+        {
+            "slug": area.slug,
+            "name": area.name,
+            "score": round(match.score, 4),
+            "fit": match.fit,
+            "reasons": [reason.text for reason in match.reasons] + extra,
+            "entry_routes": routes_for(area, request.stage),
+        }
+        for _, _, match, area, extra in ranked[: request.limit]
+    ]
+    return {
+        "query": request.text,
+        "stage": request.stage,
+        "confident": result.confident,
+        "suggestions": suggestions,
+        "opportunities": [],
+    }

@@ -1,0 +1,108 @@
+"""'Find your fit': free text in, explained suggestions out, nothing personal kept."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from portal.models import MatchFeedback
+from tests.pages import Page
+
+
+def _csrf(client, path: str = "/find-your-fit") -> str:
+    html = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+@pytest.fixture
+def csrf_client(app, db_session):
+    """A client with CSRF checks switched on, as in production."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield app.test_client()
+
+
+def test_the_form_asks_in_plain_words(get_page):
+    html = get_page("/find-your-fit")
+    assert html.h1 == "Find your fit"
+    assert "We do not store what you type" in html.text
+    assert html.select("textarea#about")
+    assert html.select("input[name=stage][value=gcse]")
+
+
+def test_results_explain_themselves_and_give_routes_for_the_stage(csrf_client):
+    response = csrf_client.post("/find-your-fit", data={
+        "csrf_token": _csrf(csrf_client), "about": "I want to help people who cannot hear well", "stage": "post16",
+    })
+    assert response.status_code == 200
+    page = Page(response)
+    page.assert_well_formed()
+    first = page.select(".app-suggestion")[0]
+    assert "udiolog" in first.select_one("h2").get_text()
+    assert "hear" in first.get_text().lower()
+    assert "Your ways in" in first.get_text()
+
+
+def test_share_link_carries_no_words_from_the_person(csrf_client):
+    secret = "my name is Jo Bloggs and I like hearing science"
+    response = csrf_client.post("/find-your-fit", data={"csrf_token": _csrf(csrf_client), "about": secret})
+    share = Page(response).select(".app-share-link")[0]["href"]
+    assert "Bloggs" not in share and "hearing" not in share
+    assert "areas=" in share
+
+
+def test_empty_text_shows_an_error_and_keeps_the_choices(csrf_client):
+    response = csrf_client.post("/find-your-fit", data={
+        "csrf_token": _csrf(csrf_client), "about": "   ", "subjects": ["physics"], "stage": "gcse",
+    })
+    assert response.status_code == 400
+    page = Page(response)
+    page.assert_well_formed()
+    assert page.title.startswith("Error: ")
+    assert page.select(".nhsuk-error-summary a[href='#about']")
+    assert page.select("input[name=subjects][value=physics][checked]")
+    assert page.select("input[name=stage][value=gcse][checked]")
+
+
+def test_over_long_text_is_refused_with_a_message(csrf_client):
+    response = csrf_client.post("/find-your-fit", data={"csrf_token": _csrf(csrf_client), "about": "a" * 1001})
+    assert response.status_code == 400
+    assert "1000 characters or fewer" in response.get_data(as_text=True)
+
+
+def test_posting_without_a_csrf_token_is_refused(csrf_client):
+    response = csrf_client.post("/find-your-fit", data={"about": "physics"})
+    assert response.status_code == 400
+    assert "The CSRF token is missing" in response.get_data(as_text=True)
+
+
+def test_nonsense_gets_an_honest_not_sure(csrf_client):
+    response = csrf_client.post("/find-your-fit", data={"csrf_token": _csrf(csrf_client), "about": "qwzx plmk vbnrt"})
+    assert "We're not sure" in response.get_data(as_text=True)
+
+
+def test_feedback_is_stored_without_the_text(csrf_client, db_session):
+    token = _csrf(csrf_client)
+    response = csrf_client.post("/find-your-fit/feedback", data={
+        "csrf_token": token, "useful": "yes", "stage": "gcse", "top_slug": "audiology", "confident": "yes",
+    })
+    assert response.status_code == 302
+    answer = db_session.scalars(select(MatchFeedback).order_by(MatchFeedback.id.desc())).first()
+    assert (answer.useful, answer.stage, answer.top_slug, answer.confident) == (True, "gcse", "audiology", True)
+    assert {c.name for c in MatchFeedback.__table__.columns} == {
+        "id", "useful", "stage", "top_slug", "confident", "created_at"}
+
+
+def test_feedback_drops_an_unknown_area(csrf_client, db_session):
+    csrf_client.post("/find-your-fit/feedback", data={
+        "csrf_token": _csrf(csrf_client), "useful": "no", "top_slug": "<script>", "confident": "no"})
+    answer = db_session.scalars(select(MatchFeedback).order_by(MatchFeedback.id.desc())).first()
+    assert answer.top_slug is None and answer.useful is False
+
+
+def test_shared_page_shows_the_areas_with_routes_for_the_stage(get_page):
+    html = get_page("/find-your-fit/shared?areas=audiology,medical-physics&stage=graduate")
+    names = [h.get_text(strip=True) for h in html.select(".app-suggestion h2")]
+    assert names[0] == "Audiology"
+    assert "/entry-routes/scientist-training-programme" in html.links()
