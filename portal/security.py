@@ -43,9 +43,15 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+def _fresh_nonce() -> None:
+    # An app context can outlive one request (tests, CLI), so each request starts its own nonce.
+    g.csp_nonce = secrets.token_urlsafe(18)
+
+
 def init_app(app: Flask) -> None:
     """Register the nonce for templates and the headers for every response."""
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+    app.before_request(_fresh_nonce)
     app.after_request(add_security_headers)
     if app.config.get("PORTAL_ENV") == "production":
 

@@ -6,6 +6,8 @@ from typing import Any
 
 from flask import url_for
 
+from portal.services.entry_routes import STAGES
+
 STRINGS = {"type": "array", "items": {"type": "string"}}
 
 
@@ -26,6 +28,12 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
 
 
 NOT_FOUND = _json(_ref("Error"), "Not found")
+MATCH_RESPONSES = {
+    "200": _json(_ref("MatchResult"), "Suggestions, best first"),
+    "400": _json(_ref("Error"), "The request was not valid; the message says why"),
+    "429": _json(_ref("Error"), "Too many requests"),
+    "503": _json(_ref("Error"), "The matching index is not ready"),
+}
 SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
 
 SCHEMAS: dict[str, Any] = {
@@ -88,6 +96,39 @@ SCHEMAS: dict[str, Any] = {
     },
 }
 
+SCHEMAS["MatchRequest"] = {
+    "type": "object",
+    "required": ["q"],
+    "properties": {
+        "q": {"type": "string", "minLength": 1, "maxLength": 1000},
+        "stage": {"enum": list(STAGES)},
+        "limit": {"type": "integer", "minimum": 1, "maximum": 50},
+    },
+}
+SCHEMAS["MatchResult"] = {
+    "type": "object",
+    "required": ["query", "stage", "confident", "suggestions", "opportunities"],
+    "properties": {
+        "query": {"type": "string"},
+        "stage": {"type": ["string", "null"]},
+        "confident": {"type": "boolean", "description": "false when nothing in healthcare science fits well"},
+        "suggestions": {"type": "array", "items": {
+            "type": "object",
+            "required": ["slug", "name", "score", "fit", "reasons", "entry_routes"],
+            "properties": {
+                "slug": {"type": "string"}, "name": {"type": "string"},
+                "score": {"type": "number", "minimum": 0, "maximum": 1},
+                "fit": {"enum": ["best", "great", "good"]},
+                "reasons": STRINGS,
+                "entry_routes": {"type": "array", "items": {"type": "object", "required": ["slug", "name", "why"],
+                                 "properties": {"slug": {"type": "string"}, "name": {"type": "string"},
+                                                "why": {"type": "string"}, "fit": {"type": "integer"}}}},
+            },
+        }},
+        "opportunities": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
 PATHS: dict[str, Any] = {
     "/service-areas": {"get": {
         "operationId": "listServiceAreas", "summary": "Every service area",
@@ -105,6 +146,24 @@ PATHS: dict[str, Any] = {
         "operationId": "getEntryRoute", "summary": "One entry route", "parameters": [SLUG],
         "responses": {"200": _json(_ref("EntryRoute"), "The route"), "404": NOT_FOUND},
     }},
+    "/match": {
+        "get": {
+            "operationId": "matchGet", "summary": "Suggest service areas for free text",
+            "parameters": [
+                {"name": "q", "in": "query", "required": True,
+                 "schema": {"type": "string", "minLength": 1, "maxLength": 1000}},
+                {"name": "stage", "in": "query", "schema": {"enum": list(STAGES)}},
+                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 50,
+                                                             "default": 10}},
+            ],
+            "responses": MATCH_RESPONSES,
+        },
+        "post": {
+            "operationId": "matchPost", "summary": "Suggest service areas for free text (JSON body)",
+            "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("MatchRequest")}}},
+            "responses": MATCH_RESPONSES,
+        },
+    },
     "/openapi.json": {"get": {
         "operationId": "getOpenApi", "summary": "This document",
         "responses": {"200": {"description": "OpenAPI 3.1 document",

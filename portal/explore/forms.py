@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectMultipleField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.services.entry_routes import STAGES
@@ -25,20 +26,20 @@ class FindYourFitForm(FlaskForm):
     matters = SelectMultipleField(
         "What matters to you?",
         validators=[Optional()],
-        choices=[(key, label) for key, (label, _) in MATTERS.items()],
+        choices=[SelectChoice(key, label) for key, (label, _) in MATTERS.items()],
     )
 
     def with_choices(self, labels: dict[str, dict[str, str]]) -> FindYourFitForm:
         """Fill the subject and stage choices from the content vocabulary."""
-        self.subjects.choices = list(labels["school_subjects"].items())
-        self.stage.choices = [(stage, labels["stages"][stage]) for stage in STAGES]
+        self.subjects.choices = [SelectChoice(key, label) for key, label in labels["school_subjects"].items()]
+        self.stage.choices = [SelectChoice(stage, labels["stages"][stage]) for stage in STAGES]
         return self
 
 
 class FeedbackForm(FlaskForm):
     """'Was this useful?': the answer and the context of the result, never the words typed."""
 
-    useful = RadioField("Was this useful?", choices=[("yes", "Yes"), ("no", "No")],
+    useful = RadioField("Was this useful?", choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
                         validators=[DataRequired("Choose yes or no")])
     stage = HiddenField()
     top_slug = HiddenField()

@@ -1,0 +1,177 @@
+"""One kind's search index: field-weighted TF-IDF word and character views, and how to score them."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from matching.documents import Document
+from matching.text import Feature, TextAnalyzer
+
+DEFAULT_FIELD_WEIGHTS: dict[str, float] = {
+    "name": 3.0,
+    "title": 3.0,
+    "alternative_titles": 3.0,
+    "keywords": 2.0,
+    "abbreviations": 2.0,
+    "summary": 1.5,
+    "description": 1.0,
+    "day_to_day": 1.0,
+    "skills": 0.5,
+    "theme": 0.5,
+    "division": 0.5,
+    "body": 0.5,
+}
+UNKNOWN_FIELD_WEIGHT = 1.0
+# Two words whose character n-grams overlap this much are treated as one word mistyped or inflected.
+SIMILAR_WORD = 0.5
+
+
+def field_weight(weights: Mapping[str, float], name: str) -> float:
+    """The weight of a field: the caller's, else the default, else 1.0."""
+    return float(weights.get(name, DEFAULT_FIELD_WEIGHTS.get(name, UNKNOWN_FIELD_WEIGHT)))
+
+
+def _field_texts(documents: Sequence[Document], name: str) -> list[str]:
+    # A newline ends a segment, so list items never form word pairs with each other.
+    return ["\n".join(document.field_text(name)) for document in documents]
+
+
+def _weighted_fields(
+    vectorizer: TfidfVectorizer, documents: Sequence[Document], names: list[str], weights: list[float]
+) -> list[sp.csr_matrix]:
+    """Per-field TF-IDF matrices scaled so that they add up to each document's unit-length vector."""
+    parts = [weight * vectorizer.transform(_field_texts(documents, name)) for name, weight in zip(names, weights)]
+    total = parts[0].copy()
+    for part in parts[1:]:
+        total = total + part
+    norms = np.sqrt(np.asarray(total.multiply(total).sum(axis=1)).ravel())
+    scale = sp.diags(np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0))
+    return [sp.csr_matrix(scale @ part) for part in parts]
+
+
+def _sum(matrices: list[sp.csr_matrix]) -> sp.csr_matrix:
+    total = matrices[0].copy()
+    for matrix in matrices[1:]:
+        total = total + matrix
+    return sp.csr_matrix(total)
+
+
+def tfidf_row(terms: list[str], vectorizer: TfidfVectorizer) -> sp.csr_matrix:
+    """One row as the fitted ``vectorizer`` would weight ``terms``: sublinear tf times idf, unit length."""
+    vocabulary = vectorizer.vocabulary_
+    counts = Counter(vocabulary[term] for term in terms if term in vocabulary)
+    columns = np.array(sorted(counts), dtype=np.int32)
+    idf = vectorizer.idf_
+    values = np.array([(1.0 + math.log(counts[c])) * idf[c] for c in columns], dtype=np.float64)
+    length = float(np.linalg.norm(values))
+    if length > 0:
+        values /= length
+    return sp.csr_matrix((values, columns, np.array([0, len(columns)])), shape=(1, len(idf)))
+
+
+def char_ngrams(word: str, ngram_range: tuple[int, int]) -> list[str]:
+    """Character n-grams of one word padded with spaces, as scikit-learn's ``char_wb`` makes them."""
+    padded = f" {word} "
+    low, high = ngram_range
+    grams = []
+    for size in range(low, high + 1):
+        if len(padded) <= size:
+            grams.append(padded)
+            continue
+        grams.extend(padded[i : i + size] for i in range(len(padded) - size + 1))
+    return grams
+
+
+@dataclass
+class KindIndex:
+    """The fitted index of one kind of document ("service-area", "opportunity", ...)."""
+
+    rows: np.ndarray
+    field_names: list[str]
+    word_vectorizer: TfidfVectorizer
+    char_vectorizer: TfidfVectorizer
+    word_names: list[str]
+    matrices: dict[str, sp.csr_matrix] = field(default_factory=dict)
+    thresholds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def unigram_columns(self) -> np.ndarray:
+        """Word-view columns of the single words, in the order of the ``unigram_char_t`` matrix."""
+        return self.matrices["unigram_columns"].indices
+
+    def word_vector(self, features: list[Feature]) -> sp.csr_matrix:
+        """The query's word-view vector, computed as the fitted vectorizer would (sublinear tf, idf, L2)."""
+        return tfidf_row([f.name for f in features], self.word_vectorizer)
+
+    def char_vector(self, text: str) -> sp.csr_matrix:
+        """The query's character-view vector."""
+        return self.char_vectorizer.transform([text])
+
+    def scores(self, word: sp.csr_matrix, char: sp.csr_matrix, char_weight: float) -> np.ndarray:
+        """Fused cosine similarity of the query with every document of this kind, in [0, 1]."""
+        word_scores = (word @ self.matrices["word_t"]).toarray().ravel()
+        char_scores = (char @ self.matrices["char_t"]).toarray().ravel()
+        return np.clip((1.0 - char_weight) * word_scores + char_weight * char_scores, 0.0, 1.0)
+
+    def similar_words(self, words: list[str]) -> list[list[tuple[int, float]]]:
+        """For each word, the vocabulary's single words that look like it: ``(word column, similarity)``."""
+        if not words:
+            return []
+        vectors = sp.vstack([tfidf_row(char_ngrams(w, self.char_vectorizer.ngram_range), self.char_vectorizer)
+                             for w in words])
+        similarity = sp.csr_matrix(vectors @ self.matrices["unigram_char_t"])
+        columns = self.unigram_columns
+        found = []
+        for row in range(len(words)):
+            start, end = similarity.indptr[row], similarity.indptr[row + 1]
+            pairs = zip(similarity.indices[start:end], similarity.data[start:end])
+            close = [(int(columns[u]), float(s)) for u, s in pairs if s >= SIMILAR_WORD]
+            found.append(sorted(close, key=lambda pair: (-pair[1], pair[0])))
+        return found
+
+
+def build_kind_index(
+    documents: Sequence[Document],
+    rows: np.ndarray,
+    analyzer: TextAnalyzer,
+    weights: Mapping[str, float],
+    char_ngram_range: tuple[int, int],
+) -> KindIndex:
+    """Fit both views on one kind's documents."""
+    names = sorted({name for document in documents for name in document.fields})
+    field_weights = [field_weight(weights, name) for name in names]
+    full_texts = ["\n".join("\n".join(d.field_text(name)) for name in names) for d in documents]
+    word_vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, token_pattern=None)
+    word_vectorizer.fit(full_texts)
+    char_vectorizer = TfidfVectorizer(
+        analyzer="char_wb",
+        ngram_range=tuple(char_ngram_range),
+        preprocessor=analyzer.char_text,
+        sublinear_tf=True,
+        token_pattern=None,
+    )
+    char_vectorizer.fit(full_texts)
+    word_fields = _weighted_fields(word_vectorizer, documents, names, field_weights)
+    char_docs = _sum(_weighted_fields(char_vectorizer, documents, names, field_weights))
+    vocabulary = [str(name) for name in word_vectorizer.get_feature_names_out()]
+    index = KindIndex(np.asarray(rows, dtype=np.int64), names, word_vectorizer, char_vectorizer, vocabulary)
+    for name, matrix in zip(names, word_fields):
+        index.matrices[f"field:{name}"] = matrix
+    index.matrices["word_t"] = _sum(word_fields).T.tocsr()
+    index.matrices["char_t"] = char_docs.T.tocsr()
+    index.matrices["char_docs"] = char_docs
+    unigrams = np.array([i for i, name in enumerate(vocabulary) if " " not in name], dtype=np.int32)
+    index.matrices["unigram_columns"] = sp.csr_matrix(
+        (np.ones(len(unigrams)), unigrams, np.array([0, len(unigrams)])), shape=(1, len(vocabulary))
+    )
+    ngram_range = char_vectorizer.ngram_range
+    unigram_char = sp.vstack([tfidf_row(char_ngrams(vocabulary[i], ngram_range), char_vectorizer) for i in unigrams])
+    index.matrices["unigram_char_t"] = unigram_char.T.tocsr()
+    return index

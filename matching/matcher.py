@@ -1,0 +1,190 @@
+"""The Matcher: fit on documents, then rank them for a person's own words, with reasons."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from matching.calibration import calibrate, fit_bands
+from matching.documents import Document, Match, QueryResult, check_documents, corpus_hash
+from matching.explain import QueryView, explain
+from matching.index import KindIndex, build_kind_index
+from matching.persistence import load_matcher, save_matcher
+from matching.text import AbbreviationTable, TextAnalyzer
+
+_NOT_FITTED = "This Matcher has not been fitted yet: call fit(documents) or Matcher.load(directory) first."
+
+
+def top_rows(scores: np.ndarray, k: int, accept: Callable[[int], bool] | None = None) -> list[int]:
+    """Rows of the ``k`` highest positive scores passing ``accept``; ties go to the earlier row."""
+    positive = np.flatnonzero(scores > 0)
+    size = k if accept is None else 4 * k
+    while True:
+        pool = positive
+        if size < len(positive):
+            cut = np.partition(scores[positive], -size)[-size]
+            pool = positive[scores[positive] >= cut]
+        ordered = pool[np.lexsort((pool, -scores[pool]))]
+        chosen = [int(row) for row in ordered if accept is None or accept(int(row))][:k]
+        if len(chosen) >= k or len(pool) == len(positive):
+            return chosen
+        size *= 4
+
+
+@dataclass
+class _KindSearch:
+    """One kind's answer to a query before the kinds are merged."""
+
+    index: KindIndex
+    view: QueryView
+    scores: np.ndarray
+    rows: list[int]
+    overlaps: bool
+
+
+class Matcher(BaseEstimator):
+    """Explainable matcher: field-weighted TF-IDF over words and character n-grams, fused.
+
+    Parameters
+    ----------
+    field_weights : weights by field name, over the defaults (name 3.0 ... body 0.5); unknown fields 1.0.
+    abbreviations : ``{"ECG": "electrocardiogram", ...}``, expanded in documents and queries alike.
+    word_ngram_range, char_ngram_range : n-gram sizes of the word and character views.
+    char_weight : share of the character view in the fused score.
+    min_confident_score : a fixed confidence threshold instead of the one calibrated at fit time.
+    best_margin : how far (as a share of its score) the top match must lead to be the "best" fit.
+    great_ratio : matches scoring at least this share of the top score are a "great" fit.
+    max_reasons : reasons given per match.
+    """
+
+    def __init__(
+        self,
+        field_weights: Mapping[str, float] | None = None,
+        abbreviations: Mapping[str, str | list[str]] | None = None,
+        word_ngram_range: tuple[int, int] = (1, 2),
+        char_ngram_range: tuple[int, int] = (3, 5),
+        char_weight: float = 0.4,
+        min_confident_score: float | None = None,
+        best_margin: float = 0.1,
+        great_ratio: float = 0.75,
+        max_reasons: int = 3,
+    ) -> None:
+        self.field_weights = field_weights
+        self.abbreviations = abbreviations
+        self.word_ngram_range = word_ngram_range
+        self.char_ngram_range = char_ngram_range
+        self.char_weight = char_weight
+        self.min_confident_score = min_confident_score
+        self.best_margin = best_margin
+        self.great_ratio = great_ratio
+        self.max_reasons = max_reasons
+
+    def _check_parameters(self) -> None:
+        if not 0.0 <= self.char_weight <= 1.0:
+            raise ValueError(f"char_weight must be between 0 and 1, got {self.char_weight}")
+        for name in ("word_ngram_range", "char_ngram_range"):
+            low, high = getattr(self, name)
+            if not 1 <= low <= high:
+                raise ValueError(f"{name} must be (low, high) with 1 <= low <= high, got {(low, high)}")
+
+    def fit(self, documents: Sequence[Document]) -> Matcher:
+        """Index ``documents`` (one sub-index per kind) and calibrate the thresholds; returns self."""
+        self._check_parameters()
+        documents = list(documents)
+        check_documents(documents)
+        weights = dict(self.field_weights or {})
+        self.analyzer_ = TextAnalyzer(AbbreviationTable(self.abbreviations), tuple(self.word_ngram_range))
+        self.documents_ = documents
+        self.corpus_hash_ = corpus_hash(documents)
+        self.indexes_: dict[str, KindIndex] = {}
+        for kind in sorted({document.kind for document in documents}):
+            rows = np.array([i for i, d in enumerate(documents) if d.kind == kind], dtype=np.int64)
+            members = [documents[i] for i in rows]
+            index = build_kind_index(members, rows, self.analyzer_, weights, tuple(self.char_ngram_range))
+            index.thresholds = calibrate(index, members, weights, lambda text, i=index: self._scores(i, text))
+            self.indexes_[kind] = index
+        return self
+
+    def _view(self, index: KindIndex, text: str) -> QueryView:
+        features = self.analyzer_.features(text)
+        view = QueryView(text, features, index.word_vector(features), index.char_vector(text), {}, self.char_weight)
+        vocabulary = index.word_vectorizer.vocabulary_
+        for feature in features:
+            if feature.name in vocabulary:
+                view.spans_by_column.setdefault(vocabulary[feature.name], []).append(feature)
+        words = sorted({f.name for f in features if " " not in f.name and f.expansion is None})
+        view.similar = dict(zip(words, index.similar_words(words)))
+        return view
+
+    def _scores(self, index: KindIndex, text: str) -> np.ndarray:
+        features = self.analyzer_.features(text)
+        return index.scores(index.word_vector(features), index.char_vector(text), self.char_weight)
+
+    def _search(self, index: KindIndex, text: str, k: int, accept: Callable[[Document], bool] | None) -> _KindSearch:
+        view = self._view(index, text)
+        scores = index.scores(view.word, view.char, self.char_weight)
+        check = None if accept is None else (lambda row: bool(accept(self.documents_[index.rows[row]])))
+        overlaps = view.word.nnz > 0 or any(view.similar.values())
+        return _KindSearch(index, view, scores, top_rows(scores, k, check), overlaps)
+
+    def _confident(self, search: _KindSearch, top: float) -> bool:
+        threshold = self.min_confident_score
+        if threshold is None:
+            threshold = search.index.thresholds["non_match"]
+        return search.overlaps and top >= threshold
+
+    def query(
+        self,
+        text: str,
+        k: int = 10,
+        kind: str | None = "service-area",
+        filter: Callable[[Document], bool] | None = None,
+    ) -> QueryResult:
+        """The ``k`` best matches of ``kind`` (every kind if None) for ``text``, with fit bands and reasons."""
+        check_is_fitted(self, "indexes_", msg=_NOT_FITTED)
+        if not isinstance(text, str):
+            raise TypeError(f"text must be a string, got {type(text).__name__}")
+        if k < 0:
+            raise ValueError(f"k must not be negative, got {k}")
+        kinds = sorted(self.indexes_) if kind is None else [kind]
+        searches = [self._search(self.indexes_[name], text, k, filter) for name in kinds if name in self.indexes_]
+        ranked = sorted(
+            ((float(s.scores[row]), int(s.index.rows[row]), row, s) for s in searches for row in s.rows),
+            key=lambda item: (-item[0], item[1]),
+        )[:k]
+        terms = self._query_terms(text)
+        if not ranked:
+            return QueryResult([], False, terms)
+        confident = self._confident(ranked[0][3], ranked[0][0])
+        thresholds = ranked[0][3].index.thresholds
+        bands = fit_bands([item[0] for item in ranked], confident, thresholds, self.best_margin, self.great_ratio)
+        matches = []
+        for (score, position, row, search), band in zip(ranked, bands):
+            document = self.documents_[position]
+            reasons = explain(search.view, search.index, row, document, self.analyzer_, self.max_reasons)
+            matches.append(Match(document.id, score, band, reasons, document))
+        return QueryResult(matches, confident, terms)
+
+    def _query_terms(self, text: str) -> list[str]:
+        """The meaningful words the matcher read in ``text``, with abbreviation expansions."""
+        terms: list[str] = []
+        for feature in self.analyzer_.features(text):
+            word = text[feature.start : feature.end].lower() if feature.expansion is None else feature.expansion
+            if (" " not in feature.name or feature.expansion is not None) and word not in terms:
+                terms.append(word)
+        return terms
+
+    def save(self, directory: str | Path) -> None:
+        """Write the fitted matcher to ``directory``: manifest.json, arrays and the pickled vectorizers."""
+        check_is_fitted(self, "indexes_", msg=_NOT_FITTED)
+        save_matcher(self, Path(directory))
+
+    @classmethod
+    def load(cls, directory: str | Path) -> Matcher:
+        """Read a matcher written by :meth:`save`; raise MatcherLoadError if its manifest does not match."""
+        return load_matcher(cls, Path(directory))
