@@ -195,7 +195,12 @@ def synthetic_opportunities(profiles: list[Record], count: int, seed: int = SEED
             Record(
                 id=f"opp-{number:05d}",
                 kind="opportunity",
-                fields={"name": f"{level_title} - {area}", "summary": summary, "employer": trust, "location": town},
+                fields={
+                    "name": f"{level_title} - {area}",
+                    "summary": summary,
+                    "employer": trust,
+                    "location": town,
+                },
                 tags={"service_area": profile.id, "town": town, "level": level},
             )
         )

@@ -61,7 +61,10 @@ def check_documents(documents: Sequence[Document]) -> None:
 def corpus_hash(documents: Sequence[Document]) -> str:
     """SHA-256 of the documents' ids, kinds, fields and tags, in order: the same corpus, the same hash."""
     canonical = json.dumps(
-        [document.to_json() for document in documents], sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        [document.to_json() for document in documents],
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
     )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

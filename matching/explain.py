@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-import numpy as np
 import scipy.sparse as sp
 
 from matching.documents import Document, Reason
@@ -13,6 +12,14 @@ from matching.index import KindIndex, char_ngrams
 from matching.text import Feature, TextAnalyzer
 
 TITLE_FIELDS = ("name", "title", "alternative_titles")
+TERMS_PER_REASON = 3
+_FIELD_PHRASES = {
+    "summary": "The summary of this work talks about {}.",
+    "description": "The description talks about {}.",
+    "day_to_day": "A normal day in this work involves {}.",
+    "skills": "This work needs skills you mentioned: {}.",
+    "body": "The full profile talks about {}.",
+}
 
 
 @dataclass
@@ -25,7 +32,7 @@ class QueryView:
     char: sp.csr_matrix
     similar: dict[str, list[tuple[int, float]]]
     char_weight: float
-    spans_by_column: dict[int, list[Feature]] = field(default_factory=dict)
+    features_by_column: dict[int, list[Feature]] = field(default_factory=dict)
 
 
 @dataclass
@@ -37,6 +44,17 @@ class _Term:
     display: str
     names: set[str] = field(default_factory=set)
     by_field: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    own_fields: set[str] = field(default_factory=set)
+    own_names: set[str] = field(default_factory=set)
+
+    @property
+    def weight(self) -> float:
+        return sum(self.by_field.values())
+
+    def best_field(self) -> str:
+        """Where this stretch of words itself matched most (not the single words merged into it)."""
+        fields = self.own_fields or set(self.by_field)
+        return max(fields, key=lambda name: (self.by_field[name], name))
 
 
 def _quoted(terms: list[str]) -> str:
@@ -52,66 +70,53 @@ def _display(text: str, feature: Feature) -> str:
 def _title_item(document: Document, name: str, feature_names: set[str], analyzer: TextAnalyzer) -> str:
     items = document.field_text(name)
     for item in items:
-        if feature_names & set(analyzer(item)):
+        if feature_names & analyzer.feature_set(item):
             return item
     return items[0] if items else ""
 
 
-def _sentence(document: Document, name: str, terms: list[_Term], analyzer: TextAnalyzer) -> str:
+def _sentence(document: Document, name: str, terms: list[_Term], analyzer: TextAnalyzer, text: str) -> str:
     """A short sentence saying which of the user's words matched which part of the document."""
     shown = _quoted([term.display for term in terms])
-    many = len(terms) > 1 or any(" " in term.display for term in terms)
-    word = "words" if many else "word"
-    match = "match" if many else "matches"
+    many = len(terms) > 1 or any(" " in text[term.start : term.end].strip() for term in terms)
+    word, match = ("words", "match") if many else ("word", "matches")
     if name in TITLE_FIELDS:
-        item = _title_item(document, name, set().union(*(t.names for t in terms)), analyzer)
+        item = _title_item(document, name, set().union(*(t.own_names for t in terms)), analyzer)
         return f'Your {word} {shown} {match} the job title "{item}".'
     if name in ("keywords", "abbreviations"):
         return f"You mentioned {shown}, which {'are' if len(terms) > 1 else 'is'} central to this work."
     if name in ("theme", "division"):
         return f'Your {word} {shown} {match} its area of science, "{document.field_text(name)[0]}".'
-    phrases = {
-        "summary": "The summary of this work talks about {}.",
-        "description": "The description talks about {}.",
-        "day_to_day": "A normal day in this work involves {}.",
-        "skills": "This work needs skills you mentioned: {}.",
-        "body": "The full profile talks about {}.",
-    }
     default = f"Your {word} {{}} {'appear' if many else 'appears'} in its {name.replace('_', ' ')}."
-    return phrases.get(name, default).format(shown)
+    return _FIELD_PHRASES.get(name, default).format(shown)
 
 
-def _word_terms(view: QueryView, index: KindIndex, row: int) -> dict[tuple[int, int], _Term]:
-    """The user's words that the document shares, with each field's contribution to the score."""
+def _word_terms(view: QueryView, contributions: list[tuple[str, int, float]]) -> list[_Term]:
+    """The user's words that the document shares, with each field's contribution to the fused score."""
     terms: dict[tuple[int, int], _Term] = {}
-    scale = 1.0 - view.char_weight
-    for name in index.field_names:
-        matrix = index.matrices[f"field:{name}"]
-        start, end = matrix.indptr[row], matrix.indptr[row + 1]
-        _, in_row, in_query = np.intersect1d(
-            matrix.indices[start:end], view.word.indices, assume_unique=True, return_indices=True
-        )
-        for position, query_position in zip(in_row, in_query):
-            column = int(view.word.indices[query_position])
-            feature = view.spans_by_column[column][0]
-            key = (feature.start, feature.end)
-            term = terms.setdefault(key, _Term(feature.start, feature.end, _display(view.text, feature)))
-            if feature.expansion is not None:
-                # Say what the letters stand for when that is what the document shares.
-                term.display = _display(view.text, feature)
-            term.names.add(feature.name)
-            term.by_field[name] += scale * float(view.word.data[query_position] * matrix.data[start + position])
-    return _merge_into_phrases(terms)
+    for name, column, value in contributions:
+        feature = view.features_by_column[column][0]
+        key = (feature.start, feature.end)
+        term = terms.get(key)
+        if term is None:
+            term = terms[key] = _Term(feature.start, feature.end, _display(view.text, feature))
+        elif feature.expansion is not None and "(" not in term.display:
+            # Say what the letters stand for when that is what the document shares.
+            term.display = _display(view.text, feature)
+        term.names.add(feature.name)
+        term.own_fields.add(name)
+        term.own_names.add(feature.name)
+        term.by_field[name] += (1.0 - view.char_weight) * value
+    return _merge_into_phrases(terms.values())
 
 
-def _merge_into_phrases(terms: dict[tuple[int, int], _Term]) -> dict[tuple[int, int], _Term]:
+def _merge_into_phrases(terms: list[_Term]) -> list[_Term]:
     """Credit a single word to the matched phrase around it, so "heart" and "heart rhythm" read as one."""
-    phrases = sorted(terms.values(), key=lambda t: t.start - t.end)
-    kept: dict[tuple[int, int], _Term] = {}
-    for term in phrases:
-        outer = next((p for p in kept.values() if p.start <= term.start and term.end <= p.end), None)
+    kept: list[_Term] = []
+    for term in sorted(terms, key=lambda t: (t.start - t.end, t.start)):
+        outer = next((p for p in kept if p.start <= term.start and term.end <= p.end), None)
         if outer is None:
-            kept[(term.start, term.end)] = term
+            kept.append(term)
             continue
         outer.names |= term.names
         for name, weight in term.by_field.items():
@@ -119,56 +124,80 @@ def _merge_into_phrases(terms: dict[tuple[int, int], _Term]) -> dict[tuple[int, 
     return kept
 
 
-def _field_of(index: KindIndex, row: int, column: int) -> str:
-    best, best_value = index.field_names[0], -1.0
-    for name in index.field_names:
-        value = index.matrices[f"field:{name}"][row, column]
-        if value > best_value:
-            best, best_value = name, value
-    return best
-
-
 def _char_contribution(view: QueryView, index: KindIndex, row: int, word: str) -> float:
+    """The part of the fused score that comes from the character n-grams of one query word."""
     vocabulary = index.char_vectorizer.vocabulary_
-    columns = sorted({vocabulary[g] for g in char_ngrams(word, index.char_vectorizer.ngram_range) if g in vocabulary})
-    document = index.matrices["char_docs"][row]
-    query = view.char[:, columns].toarray().ravel()
-    return view.char_weight * float(query @ document[:, columns].toarray().ravel())
+    grams = {vocabulary[g] for g in char_ngrams(word, index.char_vectorizer.ngram_range) if g in vocabulary}
+    in_query = [i for i, column in enumerate(view.char.indices.tolist()) if column in grams]
+    columns = view.char.indices[in_query].tolist()
+    weights = index.char_weights(row, columns)
+    return view.char_weight * float(view.char.data[in_query] @ weights)
 
 
 def _lookalike_reasons(view: QueryView, index: KindIndex, row: int, matched: set[str]) -> list[Reason]:
-    """'Your word "audiolgy" looks like "audiology"' for words matched only through their letters."""
-    vocabulary = index.word_names
-    present = {int(c) for name in index.field_names for c in index.matrices[f"field:{name}"][row].indices}
+    """'Your word "audiolgy" looks like "audiology"' for words that match only through their letters."""
+    words = [
+        f for f in view.features if f.expansion is None and f.name not in matched and view.similar.get(f.name)
+    ]
+    if not words:
+        return []
+    present = index.document_words(row)
     reasons = []
-    for feature in view.features:
-        if feature.expansion is not None or " " in feature.name or feature.name in matched:
+    for feature in words:
+        looks_like = [
+            c for c, _ in view.similar[feature.name] if c in present and index.word_names[c] != feature.name
+        ]
+        if not looks_like or feature.name in matched:
             continue
-        candidates = [c for c, _ in view.similar.get(feature.name, []) if c in present and vocabulary[c] != feature.name]
-        if not candidates:
-            continue
+        column = looks_like[0]
         typed = view.text[feature.start : feature.end]
-        weight = _char_contribution(view, index, row, feature.name)
-        text = f'Your word "{typed}" looks like "{vocabulary[candidates[0]]}".'
-        reasons.append(Reason(text, [typed], _field_of(index, row, candidates[0]), weight))
+        best_field = max(index.field_names, key=lambda name: (index.field_value(row, name, column), name))
+        text = f'Your word "{typed}" looks like "{index.word_names[column]}".'
+        reasons.append(Reason(text, [typed], best_field, _char_contribution(view, index, row, feature.name)))
         matched.add(feature.name)
     return reasons
 
 
-def explain(view: QueryView, index: KindIndex, row: int, document: Document, analyzer: TextAnalyzer, limit: int) -> list[Reason]:
-    """Up to ``limit`` reasons for one document, strongest first; each word appears in one reason only."""
-    terms = _word_terms(view, index, row)
-    groups: dict[str, list[_Term]] = defaultdict(list)
-    for term in terms.values():
-        groups[max(term.by_field, key=lambda name: (term.by_field[name], name))].append(term)
-    reasons = []
-    for name, members in groups.items():
-        members.sort(key=lambda t: -sum(t.by_field.values()))
-        shown = members[:3]
-        weight = sum(sum(t.by_field.values()) for t in members)
-        words = [view.text[t.start : t.end] for t in shown]
-        reasons.append(Reason(_sentence(document, name, shown, analyzer), words, name, weight))
-    matched = {word for term in terms.values() for name in term.names for word in name.split()}
-    reasons.extend(_lookalike_reasons(view, index, row, matched))
-    reasons.sort(key=lambda r: (-r.weight, r.field, r.text))
-    return reasons[:limit]
+def understood_share(view: QueryView, index: KindIndex, row: int) -> float:
+    """Share of the user's meaningful words that the document contains, as typed or as a lookalike."""
+    present = index.document_words(row)
+    vocabulary = index.word_vectorizer.vocabulary_
+    found: dict[tuple[int, int], bool] = {}
+    for feature in view.features:
+        if " " in feature.name:
+            continue
+        column = vocabulary.get(feature.name)
+        hit = column in present or any(c in present for c, _ in view.similar.get(feature.name, ()))
+        found[(feature.start, feature.end)] = found.get((feature.start, feature.end), False) or hit
+    return sum(found.values()) / len(found) if found else 0.0
+
+
+def explain(
+    view: QueryView,
+    index: KindIndex,
+    rows: list[int],
+    documents: list[Document],
+    analyzer: TextAnalyzer,
+    limit: int,
+) -> list[list[Reason]]:
+    """Up to ``limit`` reasons for each document, strongest first; each of the user's words in one reason."""
+    explained = []
+    for row, document, contributions in zip(
+        rows, documents, index.field_contributions(view.word, rows), strict=True
+    ):
+        terms = _word_terms(view, contributions)
+        groups: dict[str, list[_Term]] = defaultdict(list)
+        for term in terms:
+            groups[term.best_field()].append(term)
+        reasons = []
+        for name, members in groups.items():
+            members.sort(key=lambda t: (-t.weight, t.start))
+            shown = members[:TERMS_PER_REASON]
+            words = [view.text[t.start : t.end] for t in shown]
+            weight = sum(t.weight for t in members)
+            reasons.append(Reason(_sentence(document, name, shown, analyzer, view.text), words, name, weight))
+        matched = {word for term in terms for name in term.names for word in name.split()}
+        reasons.extend(_lookalike_reasons(view, index, row, matched))
+        reasons.sort(key=lambda r: (-r.weight, r.field, r.text))
+        explained.append(reasons[:limit])
+    return explained

@@ -30,7 +30,7 @@ DEFAULT_FIELD_WEIGHTS: dict[str, float] = {
 }
 UNKNOWN_FIELD_WEIGHT = 1.0
 # Two words whose character n-grams overlap this much are treated as one word mistyped or inflected.
-SIMILAR_WORD = 0.5
+SIMILAR_WORD = 0.6
 
 
 def field_weight(weights: Mapping[str, float], name: str) -> float:
@@ -47,13 +47,14 @@ def _weighted_fields(
     vectorizer: TfidfVectorizer, documents: Sequence[Document], names: list[str], weights: list[float]
 ) -> list[sp.csr_matrix]:
     """Per-field TF-IDF matrices scaled so that they add up to each document's unit-length vector."""
-    parts = [weight * vectorizer.transform(_field_texts(documents, name)) for name, weight in zip(names, weights)]
+    pairs = zip(names, weights, strict=True)
+    parts = [weight * vectorizer.transform(_field_texts(documents, name)) for name, weight in pairs]
     total = parts[0].copy()
     for part in parts[1:]:
         total = total + part
     norms = np.sqrt(np.asarray(total.multiply(total).sum(axis=1)).ravel())
     scale = sp.diags(np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0))
-    return [sp.csr_matrix(scale @ part) for part in parts]
+    return [sp.csr_matrix(scale @ part, dtype=part.dtype) for part in parts]
 
 
 def _sum(matrices: list[sp.csr_matrix]) -> sp.csr_matrix:
@@ -63,17 +64,30 @@ def _sum(matrices: list[sp.csr_matrix]) -> sp.csr_matrix:
     return sp.csr_matrix(total)
 
 
-def tfidf_row(terms: list[str], vectorizer: TfidfVectorizer) -> sp.csr_matrix:
-    """One row as the fitted ``vectorizer`` would weight ``terms``: sublinear tf times idf, unit length."""
+def tfidf_rows(term_lists: list[list[str]], vectorizer: TfidfVectorizer) -> sp.csr_matrix:
+    """Rows as the fitted ``vectorizer`` would weight these terms: sublinear tf times idf, unit length."""
     vocabulary = vectorizer.vocabulary_
-    counts = Counter(vocabulary[term] for term in terms if term in vocabulary)
-    columns = np.array(sorted(counts), dtype=np.int32)
     idf = vectorizer.idf_
-    values = np.array([(1.0 + math.log(counts[c])) * idf[c] for c in columns], dtype=np.float64)
-    length = float(np.linalg.norm(values))
-    if length > 0:
-        values /= length
-    return sp.csr_matrix((values, columns, np.array([0, len(columns)])), shape=(1, len(idf)))
+    columns: list[int] = []
+    values: list[float] = []
+    indptr = [0]
+    for terms in term_lists:
+        counts = Counter(vocabulary[term] for term in terms if term in vocabulary)
+        row = sorted(counts)
+        weights = np.array([(1.0 + math.log(counts[c])) * idf[c] for c in row], dtype=np.float64)
+        length = float(np.sqrt(weights @ weights)) if len(row) else 0.0
+        columns.extend(row)
+        values.extend((weights / length).tolist() if length > 0 else weights.tolist())
+        indptr.append(len(columns))
+    shape = (len(term_lists), len(idf))
+    return sp.csr_matrix(
+        (np.array(values, dtype=np.float64), np.array(columns, dtype=np.int32), indptr), shape=shape
+    )
+
+
+def tfidf_row(terms: list[str], vectorizer: TfidfVectorizer) -> sp.csr_matrix:
+    """One row as the fitted ``vectorizer`` would weight ``terms``."""
+    return tfidf_rows([terms], vectorizer)
 
 
 def char_ngrams(word: str, ngram_range: tuple[int, int]) -> list[str]:
@@ -87,6 +101,12 @@ def char_ngrams(word: str, ngram_range: tuple[int, int]) -> list[str]:
             continue
         grams.extend(padded[i : i + size] for i in range(len(padded) - size + 1))
     return grams
+
+
+def row_of(matrix: sp.csr_matrix, row: int) -> tuple[np.ndarray, np.ndarray]:
+    """Column indices and values of one CSR row, without the cost of building a new matrix."""
+    start, end = matrix.indptr[row], matrix.indptr[row + 1]
+    return matrix.indices[start:end], matrix.data[start:end]
 
 
 @dataclass
@@ -111,27 +131,81 @@ class KindIndex:
         return tfidf_row([f.name for f in features], self.word_vectorizer)
 
     def char_vector(self, text: str) -> sp.csr_matrix:
-        """The query's character-view vector."""
-        return self.char_vectorizer.transform([text])
+        """The query's character-view vector, as the fitted vectorizer would compute it."""
+        ngram_range = self.char_vectorizer.ngram_range
+        grams = [gram for word in text.split() for gram in char_ngrams(word, ngram_range)]
+        return tfidf_row(grams, self.char_vectorizer)
 
     def scores(self, word: sp.csr_matrix, char: sp.csr_matrix, char_weight: float) -> np.ndarray:
         """Fused cosine similarity of the query with every document of this kind, in [0, 1]."""
-        word_scores = (word @ self.matrices["word_t"]).toarray().ravel()
-        char_scores = (char @ self.matrices["char_t"]).toarray().ravel()
+        # Match the index's precision: mixing them would make scipy convert the whole index each query.
+        word_t, char_t = self.matrices["word_t"], self.matrices["char_t"]
+        word_scores = (word.astype(word_t.dtype) @ word_t).toarray().ravel().astype(np.float64)
+        char_scores = (char.astype(char_t.dtype) @ char_t).toarray().ravel().astype(np.float64)
         return np.clip((1.0 - char_weight) * word_scores + char_weight * char_scores, 0.0, 1.0)
+
+    def field_contributions(
+        self, query: sp.csr_matrix, rows: list[int]
+    ) -> list[list[tuple[str, int, float]]]:
+        """Per document row: ``(field, word column, contribution to the word cosine)`` of each shared word."""
+        fields = len(self.field_names)
+        matrix = self.matrices["fields"]
+        stacked = np.array([f * len(self.rows) + row for row in rows for f in range(fields)], dtype=np.int64)
+        starts, lengths = matrix.indptr[stacked], matrix.indptr[stacked + 1] - matrix.indptr[stacked]
+        # Gather every selected row's entries in one go rather than slicing row by row.
+        offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
+        gathered = offsets + np.arange(int(lengths.sum()))
+        columns, values = matrix.indices[gathered], matrix.data[gathered]
+        owners = np.repeat(np.arange(len(stacked)), lengths)
+        in_query = np.minimum(np.searchsorted(query.indices, columns), max(query.nnz - 1, 0))
+        shared = query.indices[in_query] == columns if query.nnz else np.zeros(len(columns), dtype=bool)
+        products = values[shared] * query.data[in_query[shared]]
+        found: list[list[tuple[str, int, float]]] = [[] for _ in rows]
+        for owner, column, value in zip(
+            owners[shared].tolist(), columns[shared].tolist(), products.tolist(), strict=True
+        ):
+            found[owner // fields].append((self.field_names[owner % fields], column, value))
+        return found
+
+    def field_value(self, row: int, name: str, column: int) -> float:
+        """The weight of one word in one field of one document."""
+        stacked = self.field_names.index(name) * len(self.rows) + row
+        columns, values = row_of(self.matrices["fields"], stacked)
+        position = int(np.searchsorted(columns, column))
+        return float(values[position]) if position < len(columns) and columns[position] == column else 0.0
+
+    def document_words(self, row: int) -> set[int]:
+        """Word-view columns of every word and word pair in one document."""
+        count = len(self.rows)
+        matrix = self.matrices["fields"]
+        present: set[int] = set()
+        for f in range(len(self.field_names)):
+            present.update(row_of(matrix, f * count + row)[0].tolist())
+        return present
+
+    def char_weights(self, row: int, columns: list[int]) -> np.ndarray:
+        """One document's character-view weights for the given n-gram columns (0 where absent)."""
+        postings = self.matrices["char_t"]
+        found = np.zeros(len(columns))
+        for position, column in enumerate(columns):
+            documents, values = row_of(postings, column)
+            at = int(np.searchsorted(documents, row))
+            if at < len(documents) and documents[at] == row:
+                found[position] = values[at]
+        return found
 
     def similar_words(self, words: list[str]) -> list[list[tuple[int, float]]]:
         """For each word, the vocabulary's single words that look like it: ``(word column, similarity)``."""
         if not words:
             return []
-        vectors = sp.vstack([tfidf_row(char_ngrams(w, self.char_vectorizer.ngram_range), self.char_vectorizer)
-                             for w in words])
+        ngram_range = self.char_vectorizer.ngram_range
+        vectors = tfidf_rows([char_ngrams(word, ngram_range) for word in words], self.char_vectorizer)
         similarity = sp.csr_matrix(vectors @ self.matrices["unigram_char_t"])
         columns = self.unigram_columns
         found = []
         for row in range(len(words)):
             start, end = similarity.indptr[row], similarity.indptr[row + 1]
-            pairs = zip(similarity.indices[start:end], similarity.data[start:end])
+            pairs = zip(similarity.indices[start:end], similarity.data[start:end], strict=True)
             close = [(int(columns[u]), float(s)) for u, s in pairs if s >= SIMILAR_WORD]
             found.append(sorted(close, key=lambda pair: (-pair[1], pair[0])))
         return found
@@ -148,7 +222,10 @@ def build_kind_index(
     names = sorted({name for document in documents for name in document.fields})
     field_weights = [field_weight(weights, name) for name in names]
     full_texts = ["\n".join("\n".join(d.field_text(name)) for name in names) for d in documents]
-    word_vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, token_pattern=None)
+    # Single precision halves the index's memory; the ranking does not need more.
+    word_vectorizer = TfidfVectorizer(
+        analyzer=analyzer, sublinear_tf=True, token_pattern=None, dtype=np.float32
+    )
     word_vectorizer.fit(full_texts)
     char_vectorizer = TfidfVectorizer(
         analyzer="char_wb",
@@ -156,22 +233,25 @@ def build_kind_index(
         preprocessor=analyzer.char_text,
         sublinear_tf=True,
         token_pattern=None,
+        dtype=np.float32,
     )
     char_vectorizer.fit(full_texts)
     word_fields = _weighted_fields(word_vectorizer, documents, names, field_weights)
     char_docs = _sum(_weighted_fields(char_vectorizer, documents, names, field_weights))
     vocabulary = [str(name) for name in word_vectorizer.get_feature_names_out()]
     index = KindIndex(np.asarray(rows, dtype=np.int64), names, word_vectorizer, char_vectorizer, vocabulary)
-    for name, matrix in zip(names, word_fields):
-        index.matrices[f"field:{name}"] = matrix
+    # Field by field, one block of rows each: row ``f * n + d`` is field ``f`` of document ``d``.
+    index.matrices["fields"] = sp.csr_matrix(sp.vstack(word_fields))
+    # Stored term by term (postings), so a query only touches the documents that share its terms.
     index.matrices["word_t"] = _sum(word_fields).T.tocsr()
     index.matrices["char_t"] = char_docs.T.tocsr()
-    index.matrices["char_docs"] = char_docs
     unigrams = np.array([i for i, name in enumerate(vocabulary) if " " not in name], dtype=np.int32)
     index.matrices["unigram_columns"] = sp.csr_matrix(
         (np.ones(len(unigrams)), unigrams, np.array([0, len(unigrams)])), shape=(1, len(vocabulary))
     )
     ngram_range = char_vectorizer.ngram_range
-    unigram_char = sp.vstack([tfidf_row(char_ngrams(vocabulary[i], ngram_range), char_vectorizer) for i in unigrams])
+    unigram_char = tfidf_rows([char_ngrams(vocabulary[i], ngram_range) for i in unigrams], char_vectorizer)
     index.matrices["unigram_char_t"] = unigram_char.T.tocsr()
+    for matrix in index.matrices.values():
+        matrix.sort_indices()
     return index

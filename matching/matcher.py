@@ -11,8 +11,8 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from matching.calibration import calibrate, fit_bands
-from matching.documents import Document, Match, QueryResult, check_documents, corpus_hash
-from matching.explain import QueryView, explain
+from matching.documents import Document, Match, QueryResult, Reason, check_documents, corpus_hash
+from matching.explain import QueryView, explain, understood_share
 from matching.index import KindIndex, build_kind_index
 from matching.persistence import load_matcher, save_matcher
 from matching.text import AbbreviationTable, TextAnalyzer
@@ -56,7 +56,8 @@ class Matcher(BaseEstimator):
     abbreviations : ``{"ECG": "electrocardiogram", ...}``, expanded in documents and queries alike.
     word_ngram_range, char_ngram_range : n-gram sizes of the word and character views.
     char_weight : share of the character view in the fused score.
-    min_confident_score : a fixed confidence threshold instead of the one calibrated at fit time.
+    min_confident_score : a fixed threshold for the confidence score (the top score times the share of
+        the user's words the top match contains) instead of the one calibrated at fit time.
     best_margin : how far (as a share of its score) the top match must lead to be the "best" fit.
     great_ratio : matches scoring at least this share of the top score are a "great" fit.
     max_reasons : reasons given per match.
@@ -106,37 +107,66 @@ class Matcher(BaseEstimator):
             rows = np.array([i for i, d in enumerate(documents) if d.kind == kind], dtype=np.int64)
             members = [documents[i] for i in rows]
             index = build_kind_index(members, rows, self.analyzer_, weights, tuple(self.char_ngram_range))
-            index.thresholds = calibrate(index, members, weights, lambda text, i=index: self._scores(i, text))
+            index.thresholds = calibrate(
+                members,
+                weights,
+                lambda text, i=index: self._scores(i, text),
+                lambda text, i=index: self._confidence_score(self._search(i, text, 1, None)),
+            )
             self.indexes_[kind] = index
         return self
 
     def _view(self, index: KindIndex, text: str) -> QueryView:
         features = self.analyzer_.features(text)
-        view = QueryView(text, features, index.word_vector(features), index.char_vector(text), {}, self.char_weight)
+        view = QueryView(
+            text,
+            features,
+            index.word_vector(features),
+            index.char_vector(self.analyzer_.char_text(text)),
+            {},
+            self.char_weight,
+        )
         vocabulary = index.word_vectorizer.vocabulary_
         for feature in features:
             if feature.name in vocabulary:
-                view.spans_by_column.setdefault(vocabulary[feature.name], []).append(feature)
+                view.features_by_column.setdefault(vocabulary[feature.name], []).append(feature)
         words = sorted({f.name for f in features if " " not in f.name and f.expansion is None})
-        view.similar = dict(zip(words, index.similar_words(words)))
+        view.similar = dict(zip(words, index.similar_words(words), strict=True))
         return view
 
     def _scores(self, index: KindIndex, text: str) -> np.ndarray:
         features = self.analyzer_.features(text)
-        return index.scores(index.word_vector(features), index.char_vector(text), self.char_weight)
+        return index.scores(
+            index.word_vector(features), index.char_vector(self.analyzer_.char_text(text)), self.char_weight
+        )
 
-    def _search(self, index: KindIndex, text: str, k: int, accept: Callable[[Document], bool] | None) -> _KindSearch:
+    def _search(
+        self, index: KindIndex, text: str, k: int, accept: Callable[[Document], bool] | None
+    ) -> _KindSearch:
         view = self._view(index, text)
         scores = index.scores(view.word, view.char, self.char_weight)
         check = None if accept is None else (lambda row: bool(accept(self.documents_[index.rows[row]])))
         overlaps = view.word.nnz > 0 or any(view.similar.values())
         return _KindSearch(index, view, scores, top_rows(scores, k, check), overlaps)
 
-    def _confident(self, search: _KindSearch, top: float) -> bool:
+    @staticmethod
+    def _confidence_score(search: _KindSearch) -> float:
+        """The top score, scaled by the share of the user's words the top document contains.
+
+        An off-topic sentence can share one word with a profile ("teacher", "theatre") and score like a
+        vague on-topic one; the share of words understood tells them apart where the score alone cannot.
+        """
+        if not search.rows or not search.overlaps:
+            return 0.0
+        top = search.rows[0]
+        return float(search.scores[top]) * understood_share(search.view, search.index, top)
+
+    def _confident(self, search: _KindSearch) -> bool:
         threshold = self.min_confident_score
         if threshold is None:
             threshold = search.index.thresholds["non_match"]
-        return search.overlaps and top >= threshold
+        score = self._confidence_score(search)
+        return score > 0.0 and score >= threshold
 
     def query(
         self,
@@ -145,14 +175,16 @@ class Matcher(BaseEstimator):
         kind: str | None = "service-area",
         filter: Callable[[Document], bool] | None = None,
     ) -> QueryResult:
-        """The ``k`` best matches of ``kind`` (every kind if None) for ``text``, with fit bands and reasons."""
+        """The ``k`` best matches of ``kind`` (all kinds if None) for ``text``, with fit bands and reasons."""
         check_is_fitted(self, "indexes_", msg=_NOT_FITTED)
         if not isinstance(text, str):
             raise TypeError(f"text must be a string, got {type(text).__name__}")
         if k < 0:
             raise ValueError(f"k must not be negative, got {k}")
         kinds = sorted(self.indexes_) if kind is None else [kind]
-        searches = [self._search(self.indexes_[name], text, k, filter) for name in kinds if name in self.indexes_]
+        searches = [
+            self._search(self.indexes_[name], text, k, filter) for name in kinds if name in self.indexes_
+        ]
         ranked = sorted(
             ((float(s.scores[row]), int(s.index.rows[row]), row, s) for s in searches for row in s.rows),
             key=lambda item: (-item[0], item[1]),
@@ -160,21 +192,43 @@ class Matcher(BaseEstimator):
         terms = self._query_terms(text)
         if not ranked:
             return QueryResult([], False, terms)
-        confident = self._confident(ranked[0][3], ranked[0][0])
+        confident = self._confident(ranked[0][3])
         thresholds = ranked[0][3].index.thresholds
-        bands = fit_bands([item[0] for item in ranked], confident, thresholds, self.best_margin, self.great_ratio)
-        matches = []
-        for (score, position, row, search), band in zip(ranked, bands):
-            document = self.documents_[position]
-            reasons = explain(search.view, search.index, row, document, self.analyzer_, self.max_reasons)
-            matches.append(Match(document.id, score, band, reasons, document))
+        bands = fit_bands(
+            [item[0] for item in ranked], confident, thresholds, self.best_margin, self.great_ratio
+        )
+        reasons = self._reasons(searches, ranked)
+        matches = [
+            Match(
+                self.documents_[position].id,
+                score,
+                band,
+                reasons[(id(search), row)],
+                self.documents_[position],
+            )
+            for (score, position, row, search), band in zip(ranked, bands, strict=True)
+        ]
         return QueryResult(matches, confident, terms)
+
+    def _reasons(
+        self, searches: list[_KindSearch], ranked: list[tuple]
+    ) -> dict[tuple[int, int], list[Reason]]:
+        """Reasons for the ranked matches only, worked out kind by kind."""
+        reasons: dict[tuple[int, int], list[Reason]] = {}
+        for search in searches:
+            rows = [row for _, _, row, owner in ranked if owner is search]
+            members = [self.documents_[search.index.rows[row]] for row in rows]
+            explained = explain(search.view, search.index, rows, members, self.analyzer_, self.max_reasons)
+            reasons.update({(id(search), row): found for row, found in zip(rows, explained, strict=True)})
+        return reasons
 
     def _query_terms(self, text: str) -> list[str]:
         """The meaningful words the matcher read in ``text``, with abbreviation expansions."""
         terms: list[str] = []
         for feature in self.analyzer_.features(text):
-            word = text[feature.start : feature.end].lower() if feature.expansion is None else feature.expansion
+            word = (
+                text[feature.start : feature.end].lower() if feature.expansion is None else feature.expansion
+            )
             if (" " not in feature.name or feature.expansion is not None) and word not in terms:
                 terms.append(word)
         return terms

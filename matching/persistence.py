@@ -86,23 +86,27 @@ def save_matcher(matcher: Any, directory: Path) -> None:
     for number, (kind, index) in enumerate(matcher.indexes_.items()):
         arrays = f"index-{number}.npz"
         contents[arrays] = _pack(index.matrices)
-        kinds.append({
-            "kind": kind,
-            "arrays": arrays,
-            "rows": index.rows,
-            "field_names": index.field_names,
-            "word_vectorizer": index.word_vectorizer,
-            "char_vectorizer": index.char_vectorizer,
-            "word_names": index.word_names,
-            "thresholds": index.thresholds,
-        })
-    contents[STATE] = pickle.dumps({"analyzer": matcher.analyzer_, "kinds": kinds}, protocol=5)
+        kinds.append(
+            {
+                "kind": kind,
+                "arrays": arrays,
+                "rows": index.rows,
+                "field_names": index.field_names,
+                "word_vectorizer": index.word_vectorizer,
+                "char_vectorizer": index.char_vectorizer,
+                "word_names": index.word_names,
+                "thresholds": index.thresholds,
+            }
+        )
+    parameters = _jsonable(matcher.get_params())
+    state = {"analyzer": matcher.analyzer_, "kinds": kinds, "parameters": parameters}
+    contents[STATE] = pickle.dumps(state, protocol=5)
     for name, data in contents.items():
         (directory / name).write_bytes(data)
     manifest = {
         "format_version": FORMAT_VERSION,
         "library_versions": library_versions(),
-        "parameters": _jsonable(matcher.get_params()),
+        "parameters": parameters,
         "corpus_hash": matcher.corpus_hash_,
         "document_count": len(matcher.documents_),
         "files": {name: _sha256(data) for name, data in sorted(contents.items())},
@@ -154,7 +158,9 @@ def _read_files(directory: Path, manifest: dict[str, Any]) -> dict[str, bytes]:
 def _documents(contents: dict[str, bytes], manifest: dict[str, Any]) -> list[Document]:
     documents = [Document.from_json(item) for item in json.loads(contents[DOCUMENTS])]
     if len(documents) != manifest.get("document_count"):
-        raise MatcherLoadError(f"{len(documents)} documents saved, the manifest says {manifest.get('document_count')}")
+        raise MatcherLoadError(
+            f"{len(documents)} documents saved, the manifest says {manifest.get('document_count')}"
+        )
     if corpus_hash(documents) != manifest.get("corpus_hash"):
         raise MatcherLoadError("the saved documents' hash does not match the manifest's corpus_hash")
     return documents
@@ -173,7 +179,10 @@ def load_matcher(cls: type, directory: Path) -> Any:
         matcher = cls(**parameters)
     except TypeError as error:
         raise MatcherLoadError(f"the manifest's parameters do not fit this Matcher: {error}") from error
-    state = pickle.loads(contents[STATE])  # noqa: S301 - verified against the manifest's checksum above
+    # Unpickling runs code, so it only happens after every checksum above has matched.
+    state = pickle.loads(contents[STATE])
+    if state.get("parameters") != _jsonable(matcher.get_params()):
+        raise MatcherLoadError("the manifest's parameters differ from those the index was fitted with")
     indexes = {}
     for entry in state["kinds"]:
         index = KindIndex(

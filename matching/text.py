@@ -5,23 +5,28 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from matching.wordlists import COMMON_SHORT_WORDS, STOP_WORDS
 
 # Sentence and list punctuation ends a segment so that word pairs never straddle two separate ideas.
 _PIECE = re.compile(r"(?P<word>[^\W_]+)|(?P<stop>[.,;:!?()\[\]{}\n\r\t•|/]+)")
 _MIN_TOKEN_LENGTH = 2
+_CACHE_SIZE = 10_000
 
 
 def fold(text: str) -> str:
     """Lower-case ``text`` and strip accents, so "Café" and "cafe" are the same word."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """Fold simple English plurals (after Harman's S-stemmer), so "machines" and "machine" share a feature."""
+    """Fold plurals (after Harman's S-stemmer) and long "-ing" forms, so "machines" matches "machine"."""
     if len(word) <= 3 or word.isdigit():
         return word
     if word.endswith("ies") and not word.endswith(("eies", "aies")):
@@ -30,11 +35,16 @@ def stem(word: str) -> str:
         return word[:-2]
     if word.endswith("s") and not word.endswith(("us", "ss", "is")):
         return word[:-1]
+    if word.endswith("ing") and len(word) >= 7:
+        # "hearing" -> "hear", "scanning" -> "scan"; shorter words ("caring", "thing") are left alone.
+        base = word[:-3]
+        if len(base) > 4 and base[-1] == base[-2] and base[-1] not in "lsz":
+            base = base[:-1]
+        return base
     return word
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """One word of the input: its text as written, where it is, and its normal form."""
 
     raw: str
@@ -44,8 +54,7 @@ class Token:
     segment: int
 
 
-@dataclass(frozen=True)
-class Feature:
+class Feature(NamedTuple):
     """A word or word pair the matcher counts, with the span of the user's text it came from."""
 
     name: str
@@ -58,13 +67,16 @@ def tokenize(text: str) -> list[Token]:
     """Every word of ``text`` with its position and segment (sentence or list item)."""
     tokens = []
     segment = 0
+    # Plain ASCII folds by lower-casing alone, and offsets stay the same, so fold it once.
+    folded = text.lower() if text.isascii() else None
     for match in _PIECE.finditer(text):
+        start, end = match.span()
         if match.lastgroup == "stop":
             segment += 1
-            continue
-        norm = fold(match.group())
-        if len(norm) >= _MIN_TOKEN_LENGTH:
-            tokens.append(Token(match.group(), match.start(), match.end(), norm, segment))
+        elif end - start >= _MIN_TOKEN_LENGTH or folded is None:
+            norm = folded[start:end] if folded is not None else fold(match.group())
+            if len(norm) >= _MIN_TOKEN_LENGTH:
+                tokens.append(Token(text[start:end], start, end, norm, segment))
     return tokens
 
 
@@ -83,8 +95,10 @@ class AbbreviationTable:
             needs_capitals = joined in STOP_WORDS or joined in COMMON_SHORT_WORDS
             self.entries[key] = (expansions, needs_capitals)
         self.longest = max((len(key) for key in self.entries), default=0)
+        # Most words start no abbreviation; knowing the first words lets find() skip them cheaply.
+        self.first_words = {key[0] for key in self.entries} | {key[0] + "s" for key in self.entries}
 
-    def _lookup(self, window: list[Token]) -> tuple[str, ...] | None:
+    def _lookup(self, window: list[Token]) -> tuple[tuple[str, ...], bool] | None:
         key = tuple(t.norm for t in window)
         entry = self.entries.get(key)
         plural = False
@@ -96,23 +110,26 @@ class AbbreviationTable:
                 return None
         if entry is None:
             return None
-        expansions, needs_capitals = entry
+        _, needs_capitals = entry
         if needs_capitals and not (plural or all(t.raw.isupper() for t in window)):
             return None
-        return expansions
+        return entry
 
-    def find(self, tokens: list[Token]) -> list[tuple[int, int, tuple[str, ...]]]:
-        """``(first, last, expansions)`` for each abbreviation in ``tokens``, longest match first."""
+    def find(self, tokens: list[Token]) -> list[tuple[int, int, tuple[str, ...], bool]]:
+        """``(first, last, expansions, spells_a_word)`` for each abbreviation, longest match first."""
         found = []
         i = 0
         while i < len(tokens):
+            if tokens[i].norm not in self.first_words:
+                i += 1
+                continue
             for size in range(min(self.longest, len(tokens) - i), 0, -1):
                 window = tokens[i : i + size]
                 if len({t.segment for t in window}) > 1:
                     continue
-                expansions = self._lookup(window)
-                if expansions is not None:
-                    found.append((i, i + size - 1, expansions))
+                entry = self._lookup(window)
+                if entry is not None:
+                    found.append((i, i + size - 1, *entry))
                     i += size - 1
                     break
             i += 1
@@ -141,19 +158,26 @@ class TextAnalyzer:
         self.abbreviations = abbreviations
         self.ngram_range = tuple(ngram_range)
 
-    def expansions(self, tokens: list[Token]) -> list[tuple[Token, Token, str, list[Token]]]:
-        """Each abbreviation found: its first and last token, the expansion, and the expansion's tokens."""
-        found = []
-        for first, last, expansions in self.abbreviations.find(tokens):
-            for expansion in expansions:
-                found.append((tokens[first], tokens[last], expansion, tokenize(expansion)))
-        return found
+    def read(self, text: str) -> tuple[list[Token], list[tuple[Token, Token, str, list[Token]]]]:
+        """The words of ``text`` and each abbreviation found: first and last token, expansion, its words."""
+        tokens = tokenize(text)
+        found = self.abbreviations.find(tokens)
+        # An abbreviation that spells a word ("EAT") is read as its expansion alone, so that the
+        # ordinary word "eat" elsewhere never matches it.
+        spelled = {i for first, last, _, spells in found if spells for i in range(first, last + 1)}
+        words = [token for i, token in enumerate(tokens) if i not in spelled]
+        expansions = [
+            (tokens[first], tokens[last], expansion, tokenize(expansion))
+            for first, last, expansions, _ in found
+            for expansion in expansions
+        ]
+        return words, expansions
 
     def features(self, text: str) -> list[Feature]:
         """Word features of ``text``; an abbreviation's expansion is added, credited to the abbreviation."""
-        tokens = tokenize(text)
-        features = _ngrams(tokens, self.ngram_range)
-        for first, last, expansion, expansion_tokens in self.expansions(tokens):
+        words, expansions = self.read(text)
+        features = _ngrams(words, self.ngram_range)
+        for first, last, expansion, expansion_tokens in expansions:
             for feature in _ngrams(expansion_tokens, self.ngram_range, expansion):
                 features.append(Feature(feature.name, first.start, last.end, expansion))
         return features
@@ -162,10 +186,25 @@ class TextAnalyzer:
         """Feature names only: the analyzer handed to scikit-learn's vectorizer."""
         return [feature.name for feature in self.features(text)]
 
+    def feature_set(self, text: str) -> frozenset[str]:
+        """Feature names of a short text such as a job title, remembered because titles recur in answers."""
+        cache = self.__dict__.setdefault("_cache", {})
+        found = cache.get(text)
+        if found is None:
+            # Another thread may clear the cache at any moment, so keep a local reference to return.
+            if len(cache) >= _CACHE_SIZE:
+                cache.clear()
+            found = cache[text] = frozenset(self(text))
+        return found
+
+    def __getstate__(self) -> dict:
+        """Pickle the settings, not the cache."""
+        return {key: value for key, value in self.__dict__.items() if key != "_cache"}
+
     def char_text(self, text: str) -> str:
         """Meaningful words of ``text`` (and expansions), space-separated, for character n-grams."""
-        tokens = tokenize(text)
-        words = [t.norm for t in tokens if t.norm not in STOP_WORDS]
-        for _, _, _, expansion_tokens in self.expansions(tokens):
-            words.extend(t.norm for t in expansion_tokens if t.norm not in STOP_WORDS)
-        return " ".join(words)
+        words, expansions = self.read(text)
+        kept = [t.norm for t in words if t.norm not in STOP_WORDS]
+        for _, _, _, expansion_tokens in expansions:
+            kept.extend(t.norm for t in expansion_tokens if t.norm not in STOP_WORDS)
+        return " ".join(kept)

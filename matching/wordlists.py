@@ -4,27 +4,33 @@ from __future__ import annotations
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+
+def _words(text: str) -> frozenset[str]:
+    """The whitespace-separated words of ``text``: long lists read better as prose than as literals."""
+    return frozenset(text.split())
+
+
 # scikit-learn's list drops words that carry meaning in healthcare science ("back" pain, "side" effects,
 # "computer", "system", "fire" safety), so those are kept as ordinary words.
-_MEANINGFUL = frozenset(
+_MEANINGFUL = _words(
     "back bottom computer system fire thick thin front side full part move empty fill amount serious "
-    "detail describe call cry top bill mill interest find found show".split()
+    "detail describe call cry top bill mill interest find found show"
 )
 
 # Words people use to talk about wanting a job, which say nothing about which job.
-_CHATTER = frozenset(
+_CHATTER = _words(
     "like likes liked liking love loves loved enjoy enjoys enjoyed enjoying want wants wanted wanting "
     "interested keen fancy prefer job jobs career careers work works worked working role roles "
     "really maybe think thinking thing things stuff lot lots good great nice also would could just "
     "im ive id dont doesnt didnt isnt wasnt cant wont don doesn didn isn wasn ve ll "
-    "able quite bit kind sort someday day days become becoming help helping".split()
+    "able quite bit kind sort someday day days become becoming help helping"
 )
 
 STOP_WORDS = frozenset((ENGLISH_STOP_WORDS - _MEANINGFUL) | _CHATTER)
 
 # Common English words of two to four letters. An abbreviation that spells one of these (EAT, ART, PET,
 # AID) is only expanded when written in capitals, so "I like art" is not read as an abbreviation.
-COMMON_SHORT_WORDS = frozenset(
+COMMON_SHORT_WORDS = _words(
     """
     ace act add age ago aid aim air all and ant any ape arc are ark arm art ash ask ate awe axe bad bag ban
     bar bat bay bed bee beg bet bid big bin bit bog bow box boy bud bug bun bus but buy cab can cap car cat
@@ -68,7 +74,7 @@ COMMON_SHORT_WORDS = frozenset(
     tube tune turn twin type unit upon used user vary vast very view vote wage wait wake walk wall want
     warm warn wash wave weak wear week well went were west what when whom wide wife wild will wind wine
     wing wire wise wish with wood wool word wore work worm wrap yard yarn year your zero zone
-    """.split()
+    """
 )
 
 # Sentences about jobs and hobbies outside healthcare science. Their scores show what a non-match looks like.

@@ -49,4 +49,3 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     init_cli(app)
     return app
-

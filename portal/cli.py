@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 from portal.content.files import read_content
 from portal.content.validation import validate
 from portal.extensions import db
-from portal.services.content_loader import InvalidContent, load_content
+from portal.services.content_loader import InvalidContentError, load_content
 from portal.services.matching import build_index
 
 content_cli = AppGroup("content", help="Check and load the profiles and entry routes in content/.")
@@ -24,7 +24,9 @@ def validate_command() -> None:
         click.echo(str(problem), err=True)
     if problems:
         raise click.ClickException(f"{len(problems)} problem(s) found")
-    click.echo(f"Content is valid: {len(content.profiles)} service areas, {len(content.routes)} entry routes.")
+    click.echo(
+        f"Content is valid: {len(content.profiles)} service areas, {len(content.routes)} entry routes."
+    )
 
 
 @content_cli.command("load")
@@ -33,7 +35,7 @@ def load_command() -> None:
     content = read_content(current_app.config["CONTENT_DIR"])
     try:
         report = load_content(content)
-    except InvalidContent as error:
+    except InvalidContentError as error:
         db.session.rollback()
         for problem in error.problems:
             click.echo(str(problem), err=True)
@@ -50,8 +52,10 @@ matching_cli = AppGroup("matching", help="Build the matcher's index.")
 def _build_matching_index() -> None:
     reference = current_app.extensions["content_reference"]
     version = build_index(current_app.config["MATCHING_INDEX_DIR"], reference.abbreviations)
-    click.echo(f"matching index: version {version.id}, {version.document_count} documents, "
-               f"corpus {version.corpus_hash[:12]}")
+    click.echo(
+        f"matching index: version {version.id}, {version.document_count} documents, "
+        f"corpus {version.corpus_hash[:12]}"
+    )
 
 
 @matching_cli.command("build")

@@ -19,9 +19,7 @@ def _shared(env: dict[str, str]) -> dict[str, Any]:
     redis_url = env.get("REDIS_URL")
     return {
         "SECRET_KEY": env.get("SECRET_KEY", "development-only-secret-key"),
-        "SQLALCHEMY_DATABASE_URI": env.get(
-            "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'portal.sqlite3'}"
-        ),
+        "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'portal.sqlite3'}"),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "CONTENT_DIR": Path(env.get("CONTENT_DIR", PROJECT_ROOT / "content")),
         "MATCHING_INDEX_DIR": Path(env.get("MATCHING_INDEX_DIR", INSTANCE_DIR / "matching-index")),

@@ -46,10 +46,12 @@ def navigation_items() -> list[dict[str, object]]:
 def init_app(app: Flask) -> None:
     """Make the NHS.UK macros and the portal's helpers available to templates."""
     app.jinja_env.undefined = ChainableUndefined
-    app.jinja_env.loader = ChoiceLoader([
-        FileSystemLoader(app.template_folder),
-        PackageLoader("nhsuk_frontend_jinja"),
-    ])
+    app.jinja_env.loader = ChoiceLoader(
+        [
+            FileSystemLoader(app.template_folder),
+            PackageLoader("nhsuk_frontend_jinja"),
+        ]
+    )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["markdown"] = render_markdown

@@ -15,6 +15,7 @@ from portal import create_app
 from portal.content.files import read_content
 from portal.extensions import db
 from portal.services.content_loader import load_content
+from portal.services.matching import build_index, forget_loaded_index
 from tests.pages import Page
 
 DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
@@ -33,18 +34,22 @@ def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
         url = os.environ["TEST_DATABASE_URL"]
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
-    app = create_app({
-        "PORTAL_ENV": "testing",
-        "SQLALCHEMY_DATABASE_URI": url,
-        "MATCHING_INDEX_DIR": Path(tmp_path_factory.mktemp("index")),
-        "SERVER_NAME": "localhost",
-    })
+    app = create_app(
+        {
+            "PORTAL_ENV": "testing",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "MATCHING_INDEX_DIR": Path(tmp_path_factory.mktemp("index")),
+            "SERVER_NAME": "localhost",
+        }
+    )
     with app.app_context():
         if request.param == "postgresql":
             _reset_postgresql()
         upgrade()
         load_content(read_content(app.config["CONTENT_DIR"]))
+        build_index(app.config["MATCHING_INDEX_DIR"], app.extensions["content_reference"].abbreviations)
         db.session.commit()
+        forget_loaded_index()
     yield app
     with app.app_context():
         db.session.remove()
@@ -58,7 +63,9 @@ def db_session(app: Flask) -> Iterator:
         connection = db.engine.connect()
         transaction = connection.begin()
         original = db.session
-        db.session = db._make_scoped_session({"bind": connection, "join_transaction_mode": "create_savepoint"})
+        db.session = db._make_scoped_session(
+            {"bind": connection, "join_transaction_mode": "create_savepoint"}
+        )
         try:
             yield db.session
         finally:

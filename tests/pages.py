@@ -44,7 +44,9 @@ class Page:
         """One <h1>, a <title> that starts with it, unique ids, CSRF on POST forms."""
         headings = self.soup.find_all("h1")
         assert len(headings) == 1, f"expected one <h1>, found {len(headings)}"
-        assert self.title == f"{self.h1} – {SERVICE_NAME}", f"<title> {self.title!r} does not match <h1> {self.h1!r}"
+        assert self.title == f"{self.h1} – {SERVICE_NAME}", (
+            f"<title> {self.title!r} does not match <h1> {self.h1!r}"
+        )
         ids = Counter(tag["id"] for tag in self.soup.find_all(id=True))
         duplicates = [value for value, count in ids.items() if count > 1]
         assert not duplicates, f"duplicate ids: {duplicates}"

@@ -25,7 +25,9 @@ def test_unknown_environment_is_refused():
 
 
 def test_redis_url_moves_rate_limits_to_redis():
-    assert load_config({"REDIS_URL": "redis://localhost:6379/0"})["RATELIMIT_STORAGE_URI"].startswith("redis://")
+    assert load_config({"REDIS_URL": "redis://localhost:6379/0"})["RATELIMIT_STORAGE_URI"].startswith(
+        "redis://"
+    )
     assert load_config({})["RATELIMIT_STORAGE_URI"] == "memory://"
 
 

@@ -40,59 +40,128 @@ SCHEMAS: dict[str, Any] = {
     "Error": {
         "type": "object",
         "required": ["error"],
-        "properties": {"error": {"type": "object", "required": ["code", "message"],
-                                 "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}},
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+            }
+        },
     },
     "ServiceAreaSummary": {
         "type": "object",
         "required": ["slug", "name", "division", "theme", "summary", "url"],
-        "properties": {key: {"type": "string"} for key in ("slug", "name", "division", "theme", "summary", "url")},
+        "properties": {
+            key: {"type": "string"} for key in ("slug", "name", "division", "theme", "summary", "url")
+        },
     },
     "ServiceArea": {
-        "allOf": [_ref("ServiceAreaSummary"), {
-            "type": "object",
-            "required": ["parent", "children", "day_to_day", "work_settings", "patient_contact",
-                         "school_subjects", "skills", "alternative_titles", "keywords", "entry_routes",
-                         "registration", "pay_bands", "related"],
-            "properties": {
-                "parent": {"type": ["string", "null"]},
-                "children": STRINGS, "day_to_day": STRINGS, "work_settings": STRINGS,
-                "patient_contact": {"enum": ["none", "some", "lots"]},
-                "school_subjects": STRINGS, "skills": STRINGS, "alternative_titles": STRINGS,
-                "keywords": STRINGS, "abbreviations": STRINGS, "entry_routes": STRINGS,
-                "entry_route_notes": {"type": "object", "additionalProperties": {"type": "string"}},
-                "registration": {"type": "array", "items": {"type": "object", "properties": {
-                    "body": {"type": "string"}, "title": {"type": "string"},
-                    "protected_title": {"type": "boolean"}, "note": {"type": "string"}}}},
-                "pay_bands": {"type": "array", "items": {"type": "object", "properties": {
-                    "level": {"type": "string"}, "role": {"type": "string"}, "bands": {"type": "string"}}}},
-                "related": STRINGS, "did_you_know": {"type": "string"}, "sources": STRINGS,
-                "page_url": {"type": "string"},
+        "allOf": [
+            _ref("ServiceAreaSummary"),
+            {
+                "type": "object",
+                "required": [
+                    "parent",
+                    "children",
+                    "day_to_day",
+                    "work_settings",
+                    "patient_contact",
+                    "school_subjects",
+                    "skills",
+                    "alternative_titles",
+                    "keywords",
+                    "entry_routes",
+                    "registration",
+                    "pay_bands",
+                    "related",
+                ],
+                "properties": {
+                    "parent": {"type": ["string", "null"]},
+                    "children": STRINGS,
+                    "day_to_day": STRINGS,
+                    "work_settings": STRINGS,
+                    "patient_contact": {"enum": ["none", "some", "lots"]},
+                    "school_subjects": STRINGS,
+                    "skills": STRINGS,
+                    "alternative_titles": STRINGS,
+                    "keywords": STRINGS,
+                    "abbreviations": STRINGS,
+                    "entry_routes": STRINGS,
+                    "entry_route_notes": {"type": "object", "additionalProperties": {"type": "string"}},
+                    "registration": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "body": {"type": "string"},
+                                "title": {"type": "string"},
+                                "protected_title": {"type": "boolean"},
+                                "note": {"type": "string"},
+                            },
+                        },
+                    },
+                    "pay_bands": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "level": {"type": "string"},
+                                "role": {"type": "string"},
+                                "bands": {"type": "string"},
+                            },
+                        },
+                    },
+                    "related": STRINGS,
+                    "did_you_know": {"type": "string"},
+                    "sources": STRINGS,
+                    "page_url": {"type": "string"},
+                },
             },
-        }],
+        ],
     },
     "EntryRouteSummary": {
         "type": "object",
         "required": ["slug", "name", "kind", "level", "career_level", "summary", "url"],
         "properties": {
-            "slug": {"type": "string"}, "name": {"type": "string"}, "kind": {"type": "string"},
-            "level": {"type": ["integer", "null"]}, "career_level": {"type": "string"},
-            "summary": {"type": "string"}, "url": {"type": "string"},
+            "slug": {"type": "string"},
+            "name": {"type": "string"},
+            "kind": {"type": "string"},
+            "level": {"type": ["integer", "null"]},
+            "career_level": {"type": "string"},
+            "summary": {"type": "string"},
+            "url": {"type": "string"},
         },
     },
     "EntryRoute": {
-        "allOf": [_ref("EntryRouteSummary"), {
-            "type": "object",
-            "properties": {
-                "length": {"type": "string"}, "pay_while_training": {"type": "string"},
-                "qualification": {"type": "string"}, "registration_outcome": {"type": "string"},
-                "entry_requirements": STRINGS, "how_to_apply": {"type": "string"},
-                "when_to_apply": {"type": "string"}, "divisions": STRINGS, "details": STRINGS,
-                "sources": STRINGS,
-                "stages": {"type": "array", "items": {"type": "object", "properties": {
-                    "stage": {"type": "string"}, "fit": {"type": "integer"}, "next_step": {"type": "string"}}}},
+        "allOf": [
+            _ref("EntryRouteSummary"),
+            {
+                "type": "object",
+                "properties": {
+                    "length": {"type": "string"},
+                    "pay_while_training": {"type": "string"},
+                    "qualification": {"type": "string"},
+                    "registration_outcome": {"type": "string"},
+                    "entry_requirements": STRINGS,
+                    "how_to_apply": {"type": "string"},
+                    "when_to_apply": {"type": "string"},
+                    "divisions": STRINGS,
+                    "details": STRINGS,
+                    "sources": STRINGS,
+                    "stages": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "stage": {"type": "string"},
+                                "fit": {"type": "integer"},
+                                "next_step": {"type": "string"},
+                            },
+                        },
+                    },
+                },
             },
-        }],
+        ],
     },
 }
 
@@ -112,63 +181,110 @@ SCHEMAS["MatchResult"] = {
         "query": {"type": "string"},
         "stage": {"type": ["string", "null"]},
         "confident": {"type": "boolean", "description": "false when nothing in healthcare science fits well"},
-        "suggestions": {"type": "array", "items": {
-            "type": "object",
-            "required": ["slug", "name", "score", "fit", "reasons", "entry_routes"],
-            "properties": {
-                "slug": {"type": "string"}, "name": {"type": "string"},
-                "score": {"type": "number", "minimum": 0, "maximum": 1},
-                "fit": {"enum": ["best", "great", "good"]},
-                "reasons": STRINGS,
-                "entry_routes": {"type": "array", "items": {"type": "object", "required": ["slug", "name", "why"],
-                                 "properties": {"slug": {"type": "string"}, "name": {"type": "string"},
-                                                "why": {"type": "string"}, "fit": {"type": "integer"}}}},
+        "suggestions": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["slug", "name", "score", "fit", "reasons", "entry_routes"],
+                "properties": {
+                    "slug": {"type": "string"},
+                    "name": {"type": "string"},
+                    "score": {"type": "number", "minimum": 0, "maximum": 1},
+                    "fit": {"enum": ["best", "great", "good"]},
+                    "reasons": STRINGS,
+                    "entry_routes": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["slug", "name", "why"],
+                            "properties": {
+                                "slug": {"type": "string"},
+                                "name": {"type": "string"},
+                                "why": {"type": "string"},
+                                "fit": {"type": "integer"},
+                            },
+                        },
+                    },
+                },
             },
-        }},
+        },
         "opportunities": {"type": "array", "items": {"type": "object"}},
     },
 }
 
 PATHS: dict[str, Any] = {
-    "/service-areas": {"get": {
-        "operationId": "listServiceAreas", "summary": "Every service area",
-        "responses": {"200": _json(_list_of("ServiceAreaSummary"), "All service areas")},
-    }},
-    "/service-areas/{slug}": {"get": {
-        "operationId": "getServiceArea", "summary": "One whole profile", "parameters": [SLUG],
-        "responses": {"200": _json(_ref("ServiceArea"), "The profile"), "404": NOT_FOUND},
-    }},
-    "/entry-routes": {"get": {
-        "operationId": "listEntryRoutes", "summary": "Every entry route",
-        "responses": {"200": _json(_list_of("EntryRouteSummary"), "All entry routes")},
-    }},
-    "/entry-routes/{slug}": {"get": {
-        "operationId": "getEntryRoute", "summary": "One entry route", "parameters": [SLUG],
-        "responses": {"200": _json(_ref("EntryRoute"), "The route"), "404": NOT_FOUND},
-    }},
+    "/service-areas": {
+        "get": {
+            "operationId": "listServiceAreas",
+            "summary": "Every service area",
+            "responses": {"200": _json(_list_of("ServiceAreaSummary"), "All service areas")},
+        }
+    },
+    "/service-areas/{slug}": {
+        "get": {
+            "operationId": "getServiceArea",
+            "summary": "One whole profile",
+            "parameters": [SLUG],
+            "responses": {"200": _json(_ref("ServiceArea"), "The profile"), "404": NOT_FOUND},
+        }
+    },
+    "/entry-routes": {
+        "get": {
+            "operationId": "listEntryRoutes",
+            "summary": "Every entry route",
+            "responses": {"200": _json(_list_of("EntryRouteSummary"), "All entry routes")},
+        }
+    },
+    "/entry-routes/{slug}": {
+        "get": {
+            "operationId": "getEntryRoute",
+            "summary": "One entry route",
+            "parameters": [SLUG],
+            "responses": {"200": _json(_ref("EntryRoute"), "The route"), "404": NOT_FOUND},
+        }
+    },
     "/match": {
         "get": {
-            "operationId": "matchGet", "summary": "Suggest service areas for free text",
+            "operationId": "matchGet",
+            "summary": "Suggest service areas for free text",
             "parameters": [
-                {"name": "q", "in": "query", "required": True,
-                 "schema": {"type": "string", "minLength": 1, "maxLength": 1000}},
+                {
+                    "name": "q",
+                    "in": "query",
+                    "required": True,
+                    "schema": {"type": "string", "minLength": 1, "maxLength": 1000},
+                },
                 {"name": "stage", "in": "query", "schema": {"enum": list(STAGES)}},
-                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 50,
-                                                             "default": 10}},
+                {
+                    "name": "limit",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 50, "default": 10},
+                },
             ],
             "responses": MATCH_RESPONSES,
         },
         "post": {
-            "operationId": "matchPost", "summary": "Suggest service areas for free text (JSON body)",
-            "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("MatchRequest")}}},
+            "operationId": "matchPost",
+            "summary": "Suggest service areas for free text (JSON body)",
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref("MatchRequest")}},
+            },
             "responses": MATCH_RESPONSES,
         },
     },
-    "/openapi.json": {"get": {
-        "operationId": "getOpenApi", "summary": "This document",
-        "responses": {"200": {"description": "OpenAPI 3.1 document",
-                              "content": {"application/json": {"schema": {"type": "object"}}}}},
-    }},
+    "/openapi.json": {
+        "get": {
+            "operationId": "getOpenApi",
+            "summary": "This document",
+            "responses": {
+                "200": {
+                    "description": "OpenAPI 3.1 document",
+                    "content": {"application/json": {"schema": {"type": "object"}}},
+                }
+            },
+        }
+    },
 }
 
 

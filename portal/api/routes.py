@@ -10,7 +10,7 @@ from portal.errors import json_error
 from portal.extensions import limiter
 from portal.services import entry_routes as route_service
 from portal.services import service_areas as area_service
-from portal.services.matching import IndexUnavailable
+from portal.services.matching import IndexUnavailableError
 from portal.services.suggestions import MatchRequestError, parse_match_request, suggest
 
 bp = Blueprint("api", __name__)
@@ -55,7 +55,7 @@ def match():
     if request.method == "POST":
         data = request.get_json(silent=True)
         if not isinstance(data, dict):
-            return json_error(400, "bad_request", "Send a JSON object such as {\"q\": \"I like physics\"}.")
+            return json_error(400, "bad_request", 'Send a JSON object such as {"q": "I like physics"}.')
     else:
         data = request.args
     try:
@@ -64,7 +64,7 @@ def match():
         body = suggest(match_request, reference.vocabulary["school_subjects"])
     except MatchRequestError as error:
         return json_error(400, "bad_request", str(error))
-    except IndexUnavailable:
+    except IndexUnavailableError:
         return json_error(503, "index_unavailable", "Matching is not ready yet. Please try again shortly.")
     return jsonify(body)
 

@@ -8,8 +8,17 @@ from flask import url_for
 
 from portal.models import EntryRoute, ServiceArea
 
-PROFILE_LIST_FIELDS = ("day_to_day", "work_settings", "school_subjects", "skills",
-                       "alternative_titles", "keywords", "abbreviations", "registration", "pay_bands")
+PROFILE_LIST_FIELDS = (
+    "day_to_day",
+    "work_settings",
+    "school_subjects",
+    "skills",
+    "alternative_titles",
+    "keywords",
+    "abbreviations",
+    "registration",
+    "pay_bands",
+)
 
 
 def service_area_summary(area: ServiceArea) -> dict[str, Any]:
@@ -28,17 +37,19 @@ def service_area_detail(area: ServiceArea) -> dict[str, Any]:
     """The whole profile."""
     detail = service_area_summary(area)
     detail.update({key: area.field(key) for key in PROFILE_LIST_FIELDS})
-    detail.update({
-        "parent": area.parent_slug,
-        "children": area.field("children"),
-        "patient_contact": area.field("patient_contact"),
-        "entry_routes": [link.route_slug for link in area.routes],
-        "entry_route_notes": {link.route_slug: link.note for link in area.routes},
-        "related": area.field("related"),
-        "did_you_know": area.field("did_you_know"),
-        "sources": area.field("sources"),
-        "page_url": url_for("public.service_area", slug=area.slug, _external=True),
-    })
+    detail.update(
+        {
+            "parent": area.parent_slug,
+            "children": area.field("children"),
+            "patient_contact": area.field("patient_contact"),
+            "entry_routes": [link.route_slug for link in area.routes],
+            "entry_route_notes": {link.route_slug: link.note for link in area.routes},
+            "related": area.field("related"),
+            "did_you_know": area.field("did_you_know"),
+            "sources": area.field("sources"),
+            "page_url": url_for("public.service_area", slug=area.slug, _external=True),
+        }
+    )
     return detail
 
 
@@ -58,6 +69,12 @@ def entry_route_summary(route: EntryRoute) -> dict[str, Any]:
 def entry_route_detail(route: EntryRoute) -> dict[str, Any]:
     """The whole route, as written in content/entry-routes."""
     detail = entry_route_summary(route)
-    detail.update({key: value for key, value in route.route.items() if key not in detail and key != "uncertain_left_out"})
+    detail.update(
+        {
+            key: value
+            for key, value in route.route.items()
+            if key not in detail and key != "uncertain_left_out"
+        }
+    )
     detail["page_url"] = url_for("public.entry_route", slug=route.slug, _external=True)
     return detail

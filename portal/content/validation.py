@@ -44,58 +44,81 @@ def _schema_problems(validator: Draft202012Validator, item: dict[str, Any]) -> l
 def _check_references(
     file: str, key: str, values: list[str], known: set[str] | dict, kind: str
 ) -> list[Problem]:
-    return [
-        Problem(file, key, f"unknown {kind} '{value}'") for value in values if value not in known
+    return [Problem(file, key, f"unknown {kind} '{value}'") for value in values if value not in known]
+
+
+def _taxonomy_problems(profile: dict[str, Any], row: dict[str, Any], content: ContentSet) -> list[Problem]:
+    file, slug = profile["_file"], profile["slug"]
+    problems = [
+        Problem(file, key, f"taxonomy.yaml says {row[key]!r}")
+        for key in ("division", "theme", "parent")
+        if profile.get(key) != row[key]
     ]
-
-
-def _profile_problems(profile: dict[str, Any], content: ContentSet) -> list[Problem]:
-    file, slug = profile["_file"], profile.get("slug")
-    problems: list[Problem] = []
-    taxonomy = {row["slug"]: row for row in content.taxonomy}
-    if slug != file.removesuffix(".md"):
-        problems.append(Problem(file, "slug", f"'{slug}' does not match the file name"))
-    row = taxonomy.get(slug)
-    if row is None:
-        return [*problems, Problem(file, "slug", f"'{slug}' is not in taxonomy.yaml")]
-    for key in ("division", "theme", "parent"):
-        if profile.get(key) != row[key]:
-            problems.append(Problem(file, key, f"taxonomy.yaml says {row[key]!r}"))
-    expected_children = {r["slug"] for r in content.taxonomy if r["parent"] == slug}
-    if set(profile.get("children") or []) != expected_children:
-        problems.append(
-            Problem(file, "children", f"must list exactly {sorted(expected_children)}")
-        )
+    children = {r["slug"] for r in content.taxonomy if r["parent"] == slug}
+    if set(profile.get("children") or []) != children:
+        problems.append(Problem(file, "children", f"must list exactly {sorted(children)}"))
     if row["parent"] and not profile.get("what_makes_it_different"):
-        problems.append(
-            Problem(file, "what_makes_it_different", "required for an area with a parent")
-        )
-    words = word_count(profile.get("summary") or "")
-    if not SUMMARY_WORDS[0] <= words <= SUMMARY_WORDS[1]:
-        problems.append(Problem(file, "summary", f"has {words} words; write 40 to 70"))
-    routes = [entry.get("route") for entry in profile.get("entry_routes") or []]
-    problems += _check_references(file, "entry_routes", routes, content.routes, "entry route")
-    if len(set(routes)) != len(routes):
-        problems.append(Problem(file, "entry_routes", "lists a route twice"))
-    related = profile.get("related") or []
-    problems += _check_references(file, "related", related, taxonomy, "service area")
+        problems.append(Problem(file, "what_makes_it_different", "required for an area with a parent"))
+    related = set(profile.get("related") or [])
     if slug in related:
         problems.append(Problem(file, "related", "an area cannot be related to itself"))
-    family = {row["parent"], *expected_children} & set(related)
+    family = {row["parent"], *children} & related
     if family:
         problems.append(Problem(file, "related", f"{sorted(family)} already shown as parent or children"))
+    return problems
+
+
+def _reference_problems(profile: dict[str, Any], content: ContentSet) -> list[Problem]:
+    file = profile["_file"]
+    taxonomy = {row["slug"] for row in content.taxonomy}
+    routes = [entry.get("route") for entry in profile.get("entry_routes") or []]
+    problems = _check_references(file, "entry_routes", routes, content.routes, "entry route")
+    if len(set(routes)) != len(routes):
+        problems.append(Problem(file, "entry_routes", "lists a route twice"))
+    problems += _check_references(file, "related", profile.get("related") or [], taxonomy, "service area")
     problems += _check_references(
-        file, "abbreviations", profile.get("abbreviations") or [], content.abbreviations,
+        file,
+        "abbreviations",
+        profile.get("abbreviations") or [],
+        content.abbreviations,
         "abbreviation (add it to abbreviations.yaml)",
     )
     problems += _check_references(
         file, "sources", profile.get("sources") or [], content.sources, "source code"
     )
-    body = profile.get("body") or ""
-    for heading in PROFILE_HEADINGS:
-        if heading not in body:
-            problems.append(Problem(file, "body", f"missing the section '{heading}'"))
     return problems
+
+
+def _text_problems(profile: dict[str, Any]) -> list[Problem]:
+    file = profile["_file"]
+    problems = []
+    words = word_count(profile.get("summary") or "")
+    if not SUMMARY_WORDS[0] <= words <= SUMMARY_WORDS[1]:
+        problems.append(Problem(file, "summary", f"has {words} words; write 40 to 70"))
+    body = profile.get("body") or ""
+    problems += [
+        Problem(file, "body", f"missing the section '{heading}'")
+        for heading in PROFILE_HEADINGS
+        if heading not in body
+    ]
+    return problems
+
+
+def _profile_problems(profile: dict[str, Any], content: ContentSet) -> list[Problem]:
+    file, slug = profile["_file"], profile.get("slug")
+    if slug != file.removesuffix(".md"):
+        problems = [Problem(file, "slug", f"'{slug}' does not match the file name")]
+    else:
+        problems = []
+    row = next((r for r in content.taxonomy if r["slug"] == slug), None)
+    if row is None:
+        return [*problems, Problem(file, "slug", f"'{slug}' is not in taxonomy.yaml")]
+    return (
+        problems
+        + _taxonomy_problems(profile, row, content)
+        + _reference_problems(profile, content)
+        + _text_problems(profile)
+    )
 
 
 def _route_problems(route: dict[str, Any], content: ContentSet) -> list[Problem]:
@@ -106,9 +129,7 @@ def _route_problems(route: dict[str, Any], content: ContentSet) -> list[Problem]
     stages = [entry.get("stage") for entry in route.get("stages") or []]
     if len(set(stages)) != len(stages):
         problems.append(Problem(file, "stages", "lists a stage twice"))
-    problems += _check_references(
-        file, "sources", route.get("sources") or [], content.sources, "source code"
-    )
+    problems += _check_references(file, "sources", route.get("sources") or [], content.sources, "source code")
     return problems
 
 

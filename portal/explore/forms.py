@@ -39,8 +39,11 @@ class FindYourFitForm(FlaskForm):
 class FeedbackForm(FlaskForm):
     """'Was this useful?': the answer and the context of the result, never the words typed."""
 
-    useful = RadioField("Was this useful?", choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
-                        validators=[DataRequired("Choose yes or no")])
+    useful = RadioField(
+        "Was this useful?",
+        choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
+        validators=[DataRequired("Choose yes or no")],
+    )
     stage = HiddenField()
     top_slug = HiddenField()
     confident = HiddenField()

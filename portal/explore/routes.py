@@ -8,7 +8,7 @@ from portal.explore.forms import FeedbackForm, FindYourFitForm
 from portal.extensions import db, limiter
 from portal.services import feedback as feedback_service
 from portal.services.entry_routes import STAGES
-from portal.services.matching import IndexUnavailable, routes_for
+from portal.services.matching import IndexUnavailableError, routes_for
 from portal.services.service_areas import service_areas_by_slugs
 from portal.services.suggestions import MatchRequestError, parse_match_request, suggest
 
@@ -43,17 +43,20 @@ def results() -> str | tuple[str, int]:
     except MatchRequestError as error:
         form.about.errors.append(str(error))
         return render_template("explore/find_your_fit.html", form=form), 400
-    except IndexUnavailable:
+    except IndexUnavailableError:
         return render_template("explore/unavailable.html"), 503
     slugs = [s["slug"] for s in answer["suggestions"]]
     feedback = FeedbackForm(
-        stage=match_request.stage or "", top_slug=slugs[0] if slugs else "",
+        stage=match_request.stage or "",
+        top_slug=slugs[0] if slugs else "",
         confident="yes" if answer["confident"] else "no",
     )
-    share_url = url_for("explore.shared", areas=",".join(slugs[:5]), stage=match_request.stage or None,
-                        _external=True)
-    return render_template("explore/results.html", answer=answer, share_url=share_url, feedback=feedback,
-                           form=form)
+    share_url = url_for(
+        "explore.shared", areas=",".join(slugs[:5]), stage=match_request.stage or None, _external=True
+    )
+    return render_template(
+        "explore/results.html", answer=answer, share_url=share_url, feedback=feedback, form=form
+    )
 
 
 @bp.get("/find-your-fit/shared")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
+from portal.caching import cached_page
 from portal.services import entry_routes as route_service
 from portal.services import service_areas as area_service
 from portal.services.entry_routes import STAGES
@@ -13,6 +14,7 @@ MAX_COMPARE = 3
 
 
 @bp.get("/")
+@cached_page
 def home() -> str:
     """The front door: what healthcare science is, and ways into the service."""
     areas = area_service.all_service_areas()
@@ -24,12 +26,16 @@ def home() -> str:
 
 
 @bp.get("/what-is-healthcare-science")
+@cached_page
 def about() -> str:
     """Healthcare science explained for a 14-year-old."""
-    return render_template("public/about.html", divisions=area_service.grouped(area_service.all_service_areas()))
+    return render_template(
+        "public/about.html", divisions=area_service.grouped(area_service.all_service_areas())
+    )
 
 
 @bp.get("/service-areas/")
+@cached_page
 def service_areas() -> str:
     """Browse and search every service area, with filters that work without JavaScript."""
     filters = area_service.BrowseFilters.from_args(request.args)
@@ -50,6 +56,7 @@ def service_areas() -> str:
 
 
 @bp.get("/service-areas/compare")
+@cached_page
 def compare() -> str:
     """Up to three service areas side by side."""
     # ?slugs=a,b,c is the shareable form; the page's own form sends ?slug=a&slug=b.
@@ -67,6 +74,7 @@ def compare() -> str:
 
 
 @bp.get("/service-areas/<slug>")
+@cached_page
 def service_area(slug: str) -> str:
     """One profile, with its ways in for the reader's stage."""
     area = area_service.get_service_area(slug) or abort(404)
@@ -88,12 +96,14 @@ def service_area(slug: str) -> str:
 
 
 @bp.get("/entry-routes/")
+@cached_page
 def entry_routes() -> str:
     """Every route in, from a first taste of the work to consultant training."""
     return render_template("public/entry_routes.html", routes=route_service.all_entry_routes(), stages=STAGES)
 
 
 @bp.get("/entry-routes/<slug>")
+@cached_page
 def entry_route(slug: str) -> str:
     """One route in detail, with the areas it leads into."""
     route = route_service.get_entry_route(slug) or abort(404)
@@ -107,9 +117,17 @@ def entry_route(slug: str) -> str:
 @bp.get("/sitemap.xml")
 def sitemap() -> Response:
     """Every public page, for search engines."""
-    pages = [url_for("public.home", _external=True), url_for("public.about", _external=True),
-             url_for("public.service_areas", _external=True), url_for("public.entry_routes", _external=True)]
-    pages += [url_for("public.service_area", slug=a.slug, _external=True) for a in area_service.all_service_areas()]
-    pages += [url_for("public.entry_route", slug=r.slug, _external=True) for r in route_service.all_entry_routes()]
+    pages = [
+        url_for("public.home", _external=True),
+        url_for("public.about", _external=True),
+        url_for("public.service_areas", _external=True),
+        url_for("public.entry_routes", _external=True),
+    ]
+    pages += [
+        url_for("public.service_area", slug=a.slug, _external=True) for a in area_service.all_service_areas()
+    ]
+    pages += [
+        url_for("public.entry_route", slug=r.slug, _external=True) for r in route_service.all_entry_routes()
+    ]
     xml = render_template("public/sitemap.xml", pages=pages)
     return Response(xml, mimetype="application/xml")

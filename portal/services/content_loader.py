@@ -15,7 +15,7 @@ from portal.extensions import db
 from portal.models import EntryRoute, ServiceArea, ServiceAreaRoute
 
 
-class InvalidContent(Exception):
+class InvalidContentError(Exception):
     """Content failed validation, so nothing was loaded."""
 
     def __init__(self, problems: list[Problem]) -> None:
@@ -86,8 +86,13 @@ def _load_routes(content: ContentSet, report: LoadReport) -> None:
     for slug, item in content.routes.items():
         data = _clean(item)
         columns = {
-            "slug": slug, "name": data["name"], "kind": data["kind"], "level": data["level"],
-            "career_level": data["career_level"], "summary": data["summary"].strip(), "route": data,
+            "slug": slug,
+            "name": data["name"],
+            "kind": data["kind"],
+            "level": data["level"],
+            "career_level": data["career_level"],
+            "summary": data["summary"].strip(),
+            "route": data,
         }
         _upsert(EntryRoute, data, columns, report, "entry routes")
 
@@ -98,9 +103,15 @@ def _load_profiles(content: ContentSet, report: LoadReport) -> None:
         body = data.pop("body", "")
         front = data
         columns = {
-            "slug": slug, "name": front["name"], "division": front["division"], "theme": front["theme"],
-            "parent_slug": front["parent"], "summary": front["summary"].strip(),
-            "search_text": search_text(front), "profile": front, "body_markdown": body,
+            "slug": slug,
+            "name": front["name"],
+            "division": front["division"],
+            "theme": front["theme"],
+            "parent_slug": front["parent"],
+            "summary": front["summary"].strip(),
+            "search_text": search_text(front),
+            "profile": front,
+            "body_markdown": body,
         }
         row, changed = _upsert(ServiceArea, {**front, "body": body}, columns, report, "service areas")
         if changed:
@@ -120,18 +131,20 @@ def _remove_missing(content: ContentSet, report: LoadReport) -> None:
     ):
         stale = [slug for slug in db.session.scalars(select(model.slug)) if slug not in keys]
         if stale:
-            db.session.execute(delete(ServiceAreaRoute).where(
-                ServiceAreaRoute.service_area_slug.in_(stale) | ServiceAreaRoute.route_slug.in_(stale)
-            ))
+            db.session.execute(
+                delete(ServiceAreaRoute).where(
+                    ServiceAreaRoute.service_area_slug.in_(stale) | ServiceAreaRoute.route_slug.in_(stale)
+                )
+            )
             db.session.execute(delete(model).where(model.slug.in_(stale)))
             report.removed[kind] += len(stale)
 
 
 def load_content(content: ContentSet, require_every_profile: bool = True) -> LoadReport:
-    """Validate then load ``content``; raise InvalidContent (loading nothing) on any problem."""
+    """Validate then load ``content``; raise InvalidContentError (loading nothing) on any problem."""
     problems = validate(content, require_every_profile=require_every_profile)
     if problems:
-        raise InvalidContent(problems)
+        raise InvalidContentError(problems)
     report = LoadReport()
     _remove_missing(content, report)
     _load_routes(content, report)

@@ -10,8 +10,15 @@ from portal.extensions import db
 from portal.models import EntryRoute, ServiceArea
 
 STAGES = ("ks3", "gcse", "post16", "undergraduate", "graduate", "nhs-staff", "career-changer")
-KIND_ORDER = ("experience", "school-qualification", "apprenticeship", "in-service", "degree",
-              "postgraduate-training", "equivalence")
+KIND_ORDER = (
+    "experience",
+    "school-qualification",
+    "apprenticeship",
+    "in-service",
+    "degree",
+    "postgraduate-training",
+    "equivalence",
+)
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ def build_index(index_root: Path, abbreviations: dict[str, dict[str, str]]) -> M
     latest = latest_version()
     if latest and latest.corpus_hash == matcher.corpus_hash_ and Path(latest.directory).is_dir():
         return latest
-    directory = index_root / matcher.corpus_hash_[:16]
+    directory = Path(index_root) / matcher.corpus_hash_[:16]
     if directory.exists():
         shutil.rmtree(directory)
     matcher.save(directory)
@@ -75,7 +75,7 @@ class _LoadedIndex:
 _loaded = _LoadedIndex()
 
 
-class IndexUnavailable(RuntimeError):
+class IndexUnavailableError(RuntimeError):
     """No usable index has been built yet."""
 
 
@@ -88,12 +88,12 @@ def current_matcher() -> Matcher:
         version = latest_version()
         _loaded.checked_at = now
         if version is None:
-            raise IndexUnavailable("the matching index has not been built: run `flask matching build`")
+            raise IndexUnavailableError("the matching index has not been built: run `flask matching build`")
         if version.id != _loaded.version_id:
             try:
                 _loaded.matcher = Matcher.load(version.directory)
             except (MatcherLoadError, OSError) as error:
-                raise IndexUnavailable(f"the matching index could not be loaded: {error}") from error
+                raise IndexUnavailableError(f"the matching index could not be loaded: {error}") from error
             _loaded.version_id = version.id
             logger.info("Loaded matching index version %s", version.id)
         return _loaded.matcher

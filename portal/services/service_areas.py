@@ -128,7 +128,9 @@ def a_to_z(areas: list[ServiceArea]) -> list[tuple[str, list[ServiceArea]]]:
 
 def facet_counts(areas: list[ServiceArea]) -> dict[str, Counter]:
     """How many of ``areas`` fall under each filter value."""
-    counts: dict[str, Counter] = {key: Counter() for key in ("division", "theme", "subject", "contact", "setting", "entry_level")}
+    counts: dict[str, Counter] = {
+        key: Counter() for key in ("division", "theme", "subject", "contact", "setting", "entry_level")
+    }
     for area in areas:
         counts["division"][slugify(area.division)] += 1
         counts["theme"][slugify(area.theme)] += 1

@@ -24,8 +24,10 @@ MATTERS = {
     "lab": ("Laboratory work", lambda p: bool(LAB_SETTINGS & set(p["work_settings"]))),
     "engineering": (
         "Engineering and technology",
-        lambda p: "engineering-workshop" in p["work_settings"]
-        or bool({"engineering", "design-and-technology"} & set(p["school_subjects"])),
+        lambda p: (
+            "engineering-workshop" in p["work_settings"]
+            or bool({"engineering", "design-and-technology"} & set(p["school_subjects"]))
+        ),
     ),
     "data": (
         "Data and computers",
@@ -95,7 +97,9 @@ def parse_match_request(data: Mapping[str, Any], subjects=(), matters=()) -> Mat
     )
 
 
-def _preference_reasons(profile: dict[str, Any], request: MatchRequest, labels: Mapping[str, str]) -> list[str]:
+def _preference_reasons(
+    profile: dict[str, Any], request: MatchRequest, labels: Mapping[str, str]
+) -> list[str]:
     reasons = []
     shared = [s for s in request.subjects if s in profile["school_subjects"]]
     if shared:
@@ -118,7 +122,9 @@ def suggest(request: MatchRequest, subject_labels: Mapping[str, str] | None = No
         if area is None:
             continue
         extra = _preference_reasons(area.profile, request, subject_labels or {})
-        ranked.append((FIT_ORDER[match.fit], -(match.score + PREFERENCE_BOOST * len(extra)), match, area, extra))
+        ranked.append(
+            (FIT_ORDER[match.fit], -(match.score + PREFERENCE_BOOST * len(extra)), match, area, extra)
+        )
     ranked.sort(key=lambda item: item[:2])
     suggestions = [
         {

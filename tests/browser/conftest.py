@@ -15,11 +15,17 @@ from portal import create_app
 from portal.content.files import read_content
 from portal.extensions import db
 from portal.services.content_loader import load_content
+from portal.services.matching import build_index
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 STATIC_BUILD = Path(__file__).resolve().parents[2] / "static" / "build" / "app.css"
 
@@ -43,10 +49,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The portal served over HTTP on a free local port, with all content loaded."""
     database = tmp_path_factory.mktemp("browser") / "portal.sqlite3"
-    app = create_app({"PORTAL_ENV": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
+    app = create_app(
+        {
+            "PORTAL_ENV": "testing",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "MATCHING_INDEX_DIR": database.parent / "index",
+        }
+    )
     with app.app_context():
         upgrade()
         load_content(read_content(app.config["CONTENT_DIR"]))
+        build_index(app.config["MATCHING_INDEX_DIR"], app.extensions["content_reference"].abbreviations)
         db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

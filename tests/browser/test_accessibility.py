@@ -21,6 +21,8 @@ PAGES = {
     "entry-routes": "/entry-routes/",
     "entry-route": "/entry-routes/scientist-training-programme",
     "not-found": "/service-areas/not-a-real-area",
+    "find-your-fit": "/find-your-fit",
+    "shared-result": "/find-your-fit/shared?areas=audiology,medical-physics&stage=gcse",
 }
 
 
@@ -79,3 +81,22 @@ def test_skip_link_moves_focus_to_main_content(live_server, browser_page):
     browser_page.goto(live_server + "/")
     browser_page.keyboard.press("Tab")
     assert browser_page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content"
+
+
+def test_find_your_fit_results_are_accessible_and_work_without_javascript(live_server, browser, no_js_page):
+    no_js_page.goto(live_server + "/find-your-fit")
+    no_js_page.fill("#about", "I like physics and want to help treat cancer")
+    no_js_page.check("input[name=stage][value=post16]")
+    no_js_page.click("button:has-text('Show my suggestions')")
+    assert no_js_page.locator("h1").inner_text() == "Your suggestions"
+    assert no_js_page.locator(".app-suggestion").count() > 0
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(live_server + "/find-your-fit")
+    page.click("button:has-text('Show my suggestions')")
+    assert page.locator(".nhsuk-error-summary").is_visible()
+    assert _violations(page) == []
+    page.fill("#about", "I like physics and want to help treat cancer")
+    page.click("button:has-text('Show my suggestions')")
+    assert _violations(page) == []
+    context.close()

@@ -26,8 +26,11 @@ def test_there_are_at_least_165_profiles():
 
 
 def test_every_summary_is_40_to_70_words():
-    wrong = {slug: word_count(p["summary"]) for slug, p in PROFILES.items()
-             if not SUMMARY_WORDS[0] <= word_count(p["summary"]) <= SUMMARY_WORDS[1]}
+    wrong = {
+        slug: word_count(p["summary"])
+        for slug, p in PROFILES.items()
+        if not SUMMARY_WORDS[0] <= word_count(p["summary"]) <= SUMMARY_WORDS[1]
+    }
     assert not wrong
 
 
@@ -66,7 +69,7 @@ def _connected(a: str, b: str) -> bool:
     """Areas may share a job title when they are in one family or point to each other."""
     pa, pb = PROFILES[a], PROFILES[b]
     family = {a, pa["parent"], *pa["children"]}
-    if b in family or pa["parent"] and pa["parent"] in {pb["parent"], b}:
+    if b in family or (pa["parent"] and pa["parent"] in {pb["parent"], b}):
         return True
     if pb["parent"] and PROFILES[pb["parent"]]["parent"] in family:
         return True
@@ -79,7 +82,8 @@ def test_alternative_titles_are_not_shared_by_unrelated_areas():
         for title in profile["alternative_titles"]:
             holders[title.lower()].add(slug)
     unrelated = {
-        title: sorted(slugs) for title, slugs in holders.items()
+        title: sorted(slugs)
+        for title, slugs in holders.items()
         if any(not _connected(a, b) for a, b in combinations(sorted(slugs), 2))
     }
     assert not unrelated

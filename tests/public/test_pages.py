@@ -114,7 +114,9 @@ def test_entry_routes_index_lists_every_route(get_page):
 def test_compare_shows_up_to_three_side_by_side(get_page):
     html = get_page("/service-areas/compare?slugs=audiology,neurophysiology,medical-physics,virology")
     headers = [th.get_text(strip=True) for th in html.select("thead th")]
-    assert headers == [CONTENT.profiles[s]["name"] for s in ("audiology", "neurophysiology", "medical-physics")]
+    assert headers == [
+        CONTENT.profiles[s]["name"] for s in ("audiology", "neurophysiology", "medical-physics")
+    ]
     assert "You can compare up to 3 areas at once." in html.text
 
 

@@ -1,0 +1,160 @@
+"""Merge bench/results/*.json into one Markdown report: quality per style, speed, size, confidence, goals."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results"
+STYLES = ("job-title", "i-like", "task", "misspelling", "abbreviation", "overall")
+ORDER = ("ours", "bm25", "embeddings")
+NAMES = {"ours": "Ours", "bm25": "BM25", "embeddings": "Embeddings"}
+
+
+def load() -> tuple[dict, dict, dict]:
+    """Systems, environment and corpus facts from every results file."""
+    systems, environment, corpus = {}, {}, {}
+    for path in sorted(RESULTS.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        systems.update(data.get("systems", {}))
+        environment = environment or data.get("environment", {})
+        corpus = corpus or data.get("corpus", {})
+    return systems, environment, corpus
+
+
+def pct(value: float) -> str:
+    """A share as a percentage with one decimal."""
+    return f"{value * 100:.1f}%"
+
+
+def quality_table(systems: dict) -> list[str]:
+    """Rows of style x system with top-1, top-3, top-3 incl. acceptable and MRR@10."""
+    lines = [
+        "| Style | n | System | Top-1 | Top-3 | Top-3 incl. acceptable | MRR@10 |",
+        "|---|---:|---|---:|---:|---:|---:|",
+    ]
+    for style in STYLES:
+        for key in ORDER:
+            quality = systems.get(key, {}).get("quality", {}).get(style)
+            if quality:
+                name = f"**{NAMES[key]}**" if style == "overall" else NAMES[key]
+                lines.append(
+                    f"| {style} | {quality['n']} | {name} | {pct(quality['top1'])} | {pct(quality['top3'])} "
+                    f"| {pct(quality['top3_acceptable'])} | {quality['mrr']:.3f} |"
+                )
+    full = systems.get("ours", {}).get("quality_with_opportunities", {}).get("overall")
+    if full:
+        lines.append(
+            f"| overall, opportunities also indexed | {full['n']} | Ours | {pct(full['top1'])} "
+            f"| {pct(full['top3'])} | {pct(full['top3_acceptable'])} | {full['mrr']:.3f} |"
+        )
+    return lines
+
+
+def speed_table(systems: dict) -> list[str]:
+    """Latency, build time and memory of each system that ran."""
+    lines = [
+        "| System | Documents indexed | Query p50 | Query p95 | Index build | Memory |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for key in ORDER:
+        result = systems.get(key, {})
+        if result.get("status") != "ok":
+            continue
+        latency = result["latency_ms"]
+        memory = result.get("memory_mb", {})
+        if key == "ours":
+            size = (
+                f"{memory['fit_traced_peak']:.0f} MB traced peak during fit "
+                f"(RSS +{memory['rss_growth_during_fit']:.0f} MB)"
+            )
+        elif key == "embeddings":
+            size = (
+                f"{memory['process_peak_rss']:.0f} MB process peak RSS "
+                f"(model {result['model_load_s']:.1f} s to load)"
+            )
+        else:
+            size = "not measured"
+        lines.append(
+            f"| {NAMES[key]} | {latency['documents']:,} | {latency['p50']:.2f} ms | {latency['p95']:.2f} ms "
+            f"| {result['build_s']:.2f} s | {size} |"
+        )
+    opportunity = systems.get("ours", {}).get("opportunity_latency_ms")
+    if opportunity:
+        lines.append(
+            f'| Ours, `kind="opportunity"` | same index | {opportunity["p50"]:.2f} ms '
+            f"| {opportunity['p95']:.2f} ms | | |"
+        )
+    return lines
+
+
+def goals(systems: dict) -> list[str]:
+    """The issue's goals, each marked met or not."""
+    ours, bm25, emb = (systems.get(key, {}) for key in ORDER)
+    if ours.get("status") != "ok":
+        return [f"- Our matcher is pending: {ours.get('reason', 'no results yet')}."]
+    top3 = ours["quality"]["overall"]["top3"]
+    lines = []
+    if bm25.get("status") == "ok":
+        gap = (top3 - bm25["quality"]["overall"]["top3"]) * 100
+        lines.append(f"- Top-3 beats BM25 by at least 10 points: {gap:+.1f} points, {mark(gap >= 10)}.")
+    if emb.get("status") == "ok":
+        gap = (top3 - emb["quality"]["overall"]["top3"]) * 100
+        share = ours["latency_ms"]["p50"] / emb["latency_ms"]["p50"]
+        lines.append(f"- Top-3 at least as good as the embedding model: {gap:+.1f} points, {mark(gap >= 0)}.")
+        lines.append(f"- Latency as a share of the embedding model's (p50): {share:.1%}.")
+    else:
+        lines.append(f"- Embedding comparison not made: {emb.get('reason', 'no results')}.")
+    p95 = ours["latency_ms"]["p95"]
+    lines.append(f"- p95 under 5 ms on one core with opportunities indexed: {p95:.2f} ms, {mark(p95 < 5)}.")
+    off = ours["off_topic_not_confident"]
+    lines.append(
+        f"- Off-topic queries flagged not confident: {pct(off)}; "
+        f"on-topic flagged confident: {pct(ours['on_topic_confident'])}."
+    )
+    return lines
+
+
+def mark(met: bool) -> str:
+    """Met or not met."""
+    return "met" if met else "NOT met"
+
+
+def skipped(systems: dict) -> list[str]:
+    """A line for every system that did not run, with its reason."""
+    return [
+        f"- {NAMES.get(key, key)}: {result['status']}, {result.get('reason', '')}"
+        for key, result in systems.items()
+        if result.get("status") != "ok"
+    ]
+
+
+def render() -> str:
+    """The whole report as Markdown."""
+    systems, env, corpus = load()
+    if not systems:
+        return "No results yet: run `make bench`."
+    head = [
+        f"Dev set: {corpus.get('queries', '?')} queries ({corpus.get('profiles', '?')} profiles, "
+        f"{corpus.get('abbreviations', '?')} abbreviations, {corpus.get('opportunities', 0):,} synthetic "
+        f"opportunities for the speed figures). Run {env.get('when', '?')}, Python "
+        f"{env.get('python', '?')}, {env.get('machine', '?')}, {env.get('pinning', '?')}.",
+        "",
+    ]
+    parts = [*head, *quality_table(systems), "", *speed_table(systems), "", *goals(systems)]
+    missing = skipped(systems)
+    if missing:
+        parts += ["", "Not run:", *missing]
+    return "\n".join(parts) + "\n"
+
+
+def main() -> None:
+    """Print the report and keep a copy in results/report.md."""
+    text = render()
+    print(text)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "report.md").write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
