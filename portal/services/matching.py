@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import shutil
 import threading
@@ -13,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 
 from matching import Document, Matcher, MatcherLoadError
+from matching.documents import corpus_hash
 from portal.extensions import db
 from portal.models import MatchingIndexVersion, ServiceArea
 from portal.services.entry_routes import plan_for_stage
@@ -37,19 +40,30 @@ def abbreviation_expansions(abbreviations: dict[str, dict[str, str]]) -> dict[st
     return {short: entry["expansion"] for short, entry in abbreviations.items()}
 
 
+def index_fingerprint(documents: list[Document], expansions: dict[str, str]) -> str:
+    """Changes whenever the documents or the abbreviation list change, and only then."""
+    canonical = json.dumps(expansions, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256((corpus_hash(documents) + canonical).encode("utf-8")).hexdigest()
+
+
 def build_index(index_root: Path, abbreviations: dict[str, dict[str, str]]) -> MatchingIndexVersion:
-    """Fit the matcher on every profile, save it, and record it as the current version."""
+    """Fit the matcher on every profile, save it, and record it as the current version.
+
+    Nothing is refitted when the newest saved index was built from the same documents and abbreviations.
+    """
     documents = [area_document(area) for area in all_service_areas()]
-    matcher = Matcher(abbreviations=abbreviation_expansions(abbreviations)).fit(documents)
+    expansions = abbreviation_expansions(abbreviations)
+    fingerprint = index_fingerprint(documents, expansions)
     latest = latest_version()
-    if latest and latest.corpus_hash == matcher.corpus_hash_ and Path(latest.directory).is_dir():
+    if latest and latest.corpus_hash == fingerprint and Path(latest.directory).is_dir():
         return latest
-    directory = Path(index_root) / matcher.corpus_hash_[:16]
+    matcher = Matcher(abbreviations=expansions).fit(documents)
+    directory = Path(index_root) / fingerprint[:16]
     if directory.exists():
         shutil.rmtree(directory)
     matcher.save(directory)
     version = MatchingIndexVersion(
-        corpus_hash=matcher.corpus_hash_, directory=str(directory), document_count=len(documents)
+        corpus_hash=fingerprint, directory=str(directory), document_count=len(documents)
     )
     db.session.add(version)
     db.session.flush()
