@@ -13,6 +13,9 @@ from matching.text import Feature, TextAnalyzer
 
 TITLE_FIELDS = ("name", "title", "alternative_titles")
 TERMS_PER_REASON = 3
+# A reason worth less than this share of the strongest one explains little of the match and mostly
+# repeats common words ("find", "makes"), so it is left out.
+MIN_REASON_SHARE = 0.25
 _FIELD_PHRASES = {
     "summary": "The summary of this work talks about {}.",
     "description": "The description talks about {}.",
@@ -199,5 +202,6 @@ def explain(
         matched = {word for term in terms for name in term.names for word in name.split()}
         reasons.extend(_lookalike_reasons(view, index, row, matched))
         reasons.sort(key=lambda r: (-r.weight, r.field, r.text))
-        explained.append(reasons[:limit])
+        strongest = reasons[0].weight if reasons else 0.0
+        explained.append([r for r in reasons if r.weight >= MIN_REASON_SHARE * strongest][:limit])
     return explained
