@@ -7,8 +7,8 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from portal.explore.forms import FeedbackForm, FindYourFitForm
 from portal.extensions import db, limiter
 from portal.services import feedback as feedback_service
-from portal.services.entry_routes import STAGES
-from portal.services.matching import IndexUnavailableError, routes_for
+from portal.services.entry_routes import STAGES, routes_for
+from portal.services.matching import IndexUnavailableError
 from portal.services.service_areas import service_areas_by_slugs
 from portal.services.suggestions import MatchRequestError, parse_match_request, suggest
 

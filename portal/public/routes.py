@@ -42,6 +42,7 @@ def service_areas() -> str:
     everything = area_service.all_service_areas()
     found = area_service.browse(filters) if filters.active else everything
     view = "a-z" if request.args.get("view") == "a-z" else "groups"
+    labels = current_app.extensions["content_reference"].vocabulary
     return render_template(
         "public/service_areas.html",
         filters=filters,
@@ -51,7 +52,7 @@ def service_areas() -> str:
         letters=area_service.a_to_z(found),
         view=view,
         counts=area_service.facet_counts(everything),
-        options=area_service.filter_options(everything, current_app.jinja_env.globals["labels"]),
+        options=area_service.filter_options(everything, labels),
     )
 
 

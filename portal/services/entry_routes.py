@@ -58,3 +58,13 @@ def plan_for_stage(area: ServiceArea, stage: str) -> list[PlannedRoute]:
         if advice:
             planned.append(PlannedRoute(link.route, advice["fit"], advice["next_step"], link.note))
     return sorted(planned, key=lambda p: (p.fit, _sort_key(p.route)))
+
+
+def routes_for(area: ServiceArea, stage: str | None) -> list[dict[str, str | int]]:
+    """An area's routes for a stage, best first, each with its next step; or all, with the area's notes."""
+    if stage:
+        return [
+            {"slug": p.route.slug, "name": p.route.name, "why": p.next_step, "fit": p.fit}
+            for p in plan_for_stage(area, stage)
+        ]
+    return [{"slug": link.route_slug, "name": link.route.name, "why": link.note} for link in area.routes]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-
 from portal.extensions import db
 from portal.models import MatchFeedback, ServiceArea
 
@@ -18,9 +16,3 @@ def record_feedback(useful: bool, stage: str | None, top_slug: str | None, confi
     db.session.add(answer)
     db.session.flush()
     return answer
-
-
-def feedback_counts() -> dict[bool, int]:
-    """How many answers said useful (True) and not useful (False)."""
-    rows = db.session.execute(select(MatchFeedback.useful, func.count()).group_by(MatchFeedback.useful))
-    return {useful: count for useful, count in rows}

@@ -18,7 +18,6 @@ from matching import Document, Matcher, MatcherLoadError
 from matching.documents import corpus_hash
 from portal.extensions import db
 from portal.models import MatchingIndexVersion, ServiceArea
-from portal.services.entry_routes import plan_for_stage
 from portal.services.service_areas import all_service_areas
 
 logger = logging.getLogger(__name__)
@@ -116,17 +115,3 @@ def current_matcher() -> Matcher:
 def forget_loaded_index() -> None:
     """Drop this worker's copy so the next request reloads (used by tests and after builds)."""
     _loaded.version_id, _loaded.matcher, _loaded.checked_at = None, None, 0.0
-
-
-def _route_why(planned) -> str:
-    return f"{planned.next_step} ({planned.area_note})" if planned.area_note else planned.next_step
-
-
-def routes_for(area: ServiceArea, stage: str | None) -> list[dict[str, str]]:
-    """An area's entry routes for a stage (best first), or all of them with the area's notes."""
-    if stage:
-        return [
-            {"slug": p.route.slug, "name": p.route.name, "why": p.next_step, "fit": p.fit}
-            for p in plan_for_stage(area, stage)
-        ]
-    return [{"slug": link.route_slug, "name": link.route.name, "why": link.note} for link in area.routes]

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from portal.services.entry_routes import STAGES
-from portal.services.matching import current_matcher, routes_for
+from portal.services.entry_routes import STAGES, routes_for
+from portal.services.matching import current_matcher
 from portal.services.service_areas import service_areas_by_slugs
 
 MAX_TEXT = 1000
