@@ -15,8 +15,11 @@ from matching.documents import Document, Match, QueryResult, Reason, check_docum
 from matching.explain import QueryView, explain, understood_share
 from matching.index import KindIndex, build_kind_index
 from matching.persistence import load_matcher, save_matcher
-from matching.text import AbbreviationTable, TextAnalyzer
+from matching.text import AbbreviationTable, TextAnalyzer, title_key
 
+# A query that is, word for word, one of a document's titles names that job: the document ranks first.
+TITLE_FIELDS = ("name", "title", "alternative_titles")
+TITLE_MARGIN = 0.01
 _NOT_FITTED = "This Matcher has not been fitted yet: call fit(documents) or Matcher.load(directory) first."
 
 
@@ -145,9 +148,37 @@ class Matcher(BaseEstimator):
     ) -> _KindSearch:
         view = self._view(index, text)
         scores = index.scores(view.word, view.char, self.char_weight)
-        check = None if accept is None else (lambda row: bool(accept(self.documents_[index.rows[row]])))
         overlaps = view.word.nnz > 0 or any(view.similar.values())
-        return _KindSearch(index, view, scores, top_rows(scores, k, check), overlaps)
+        return _KindSearch(index, view, scores, top_rows(scores, k, self._acceptor(index, accept)), overlaps)
+
+    def _acceptor(self, index: KindIndex, accept: Callable[[Document], bool] | None):
+        """``accept`` as a test on rows of ``index``, or None when every row is acceptable."""
+        return None if accept is None else (lambda row: bool(accept(self.documents_[index.rows[row]])))
+
+    def _title_rows(self, index: KindIndex) -> dict[str, list[int]]:
+        """Each title's words, folded, mapped to the rows of ``index`` whose document carries it."""
+        cache = self.__dict__.setdefault("_title_cache", {})
+        if id(index) not in cache:
+            titles: dict[str, list[int]] = {}
+            for row, position in enumerate(index.rows):
+                document = self.documents_[int(position)]
+                for name in TITLE_FIELDS:
+                    value = document.fields.get(name) or []
+                    for title in [value] if isinstance(value, str) else value:
+                        titles.setdefault(title_key(title), []).append(row)
+            cache[id(index)] = titles
+        return cache[id(index)]
+
+    def _lift_exact_titles(self, search: _KindSearch, text: str, k: int, accept) -> _KindSearch:
+        """Move documents whose title is exactly the query above every other document."""
+        rows = self._title_rows(search.index).get(title_key(text))
+        if not rows:
+            return search
+        scores = search.scores.copy()
+        lift = max(float(scores.max()) - float(scores[rows].min()), 0.0) + TITLE_MARGIN
+        scores[rows] = np.minimum(scores[rows] + lift, 1.0)
+        check = self._acceptor(search.index, accept)
+        return _KindSearch(search.index, search.view, scores, top_rows(scores, k, check), search.overlaps)
 
     @staticmethod
     def _confidence_score(search: _KindSearch) -> float:
@@ -183,7 +214,9 @@ class Matcher(BaseEstimator):
             raise ValueError(f"k must not be negative, got {k}")
         kinds = sorted(self.indexes_) if kind is None else [kind]
         searches = [
-            self._search(self.indexes_[name], text, k, filter) for name in kinds if name in self.indexes_
+            self._lift_exact_titles(self._search(self.indexes_[name], text, k, filter), text, k, filter)
+            for name in kinds
+            if name in self.indexes_
         ]
         ranked = sorted(
             ((float(s.scores[row]), int(s.index.rows[row]), row, s) for s in searches for row in s.rows),

@@ -208,3 +208,8 @@ class TextAnalyzer:
         for _, _, _, expansion_tokens in expansions:
             kept.extend(t.norm for t in expansion_tokens if t.norm not in STOP_WORDS)
         return " ".join(kept)
+
+
+def title_key(text: str) -> str:
+    """A title's words, accent-folded and lower-cased, punctuation dropped: how exact titles are compared."""
+    return " ".join(re.findall(r"[a-z0-9]+", fold(text)))

@@ -41,3 +41,28 @@ def test_documents_carry_the_weighted_fields(db_session):
     assert document.id == "audiology"
     assert "Audiologist" in document.fields["alternative_titles"]
     assert document.fields["name"] == "Audiology"
+
+
+def _ranked(text: str, k: int = 10) -> list[str]:
+    return [match.id for match in svc.current_matcher().query(text, k=k).matches]
+
+
+def test_every_profile_is_found_first_by_its_own_name(app, db_session):
+    from portal.services.service_areas import all_service_areas
+
+    svc.forget_loaded_index()
+    misses = {a.slug: _ranked(a.name, 3) for a in all_service_areas() if _ranked(a.name, 1) != [a.slug]}
+    assert not misses
+
+
+def test_every_alternative_title_finds_its_profile_in_the_top_three(app, db_session):
+    from portal.services.service_areas import all_service_areas
+
+    svc.forget_loaded_index()
+    misses = [
+        (area.slug, title, _ranked(title, 3))
+        for area in all_service_areas()
+        for title in area.field("alternative_titles")
+        if area.slug not in _ranked(title, 3)
+    ]
+    assert not misses, f"{len(misses)} titles miss: {misses[:20]}"
