@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 FieldValue = str | list[str]
+# The fields that name a job: a query equal to one of them asks for that document.
+TITLE_FIELDS = ("name", "title", "alternative_titles")
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,10 @@ from dataclasses import dataclass, field
 
 import scipy.sparse as sp
 
-from matching.documents import Document, Reason
-from matching.index import KindIndex, char_ngrams
+from matching.documents import TITLE_FIELDS, Document, Reason
+from matching.index import KindIndex
 from matching.text import Feature, TextAnalyzer
 
-TITLE_FIELDS = ("name", "title", "alternative_titles")
 TERMS_PER_REASON = 3
 # A reason worth less than this share of the strongest one explains little of the match and mostly
 # repeats common words ("find", "makes"), so it is left out.
@@ -130,7 +129,7 @@ def _merge_into_phrases(terms: list[_Term]) -> list[_Term]:
 def _char_contribution(view: QueryView, index: KindIndex, row: int, word: str) -> float:
     """The part of the fused score that comes from the character n-grams of one query word."""
     vocabulary = index.char_vectorizer.vocabulary_
-    grams = {vocabulary[g] for g in char_ngrams(word, index.char_vectorizer.ngram_range) if g in vocabulary}
+    grams = {vocabulary[g] for g in index.word_char_analyzer(word) if g in vocabulary}
     in_query = [i for i, column in enumerate(view.char.indices.tolist()) if column in grams]
     columns = view.char.indices[in_query].tolist()
     weights = index.char_weights(row, columns)

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import math
-from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from matching.documents import Document
-from matching.text import Feature, TextAnalyzer
+from matching.documents import TITLE_FIELDS, Document
+from matching.text import Feature, TextAnalyzer, title_key
+from matching.vectorizers import bare_word_vectorizer, char_vectorizer, tfidf_rows, word_vectorizer
 
 DEFAULT_FIELD_WEIGHTS: dict[str, float] = {
     "name": 3.0,
@@ -64,45 +63,6 @@ def _sum(matrices: list[sp.csr_matrix]) -> sp.csr_matrix:
     return sp.csr_matrix(total)
 
 
-def tfidf_rows(term_lists: list[list[str]], vectorizer: TfidfVectorizer) -> sp.csr_matrix:
-    """Rows as the fitted ``vectorizer`` would weight these terms: sublinear tf times idf, unit length."""
-    vocabulary = vectorizer.vocabulary_
-    idf = vectorizer.idf_
-    columns: list[int] = []
-    values: list[float] = []
-    indptr = [0]
-    for terms in term_lists:
-        counts = Counter(vocabulary[term] for term in terms if term in vocabulary)
-        row = sorted(counts)
-        weights = np.array([(1.0 + math.log(counts[c])) * idf[c] for c in row], dtype=np.float64)
-        length = float(np.sqrt(weights @ weights)) if len(row) else 0.0
-        columns.extend(row)
-        values.extend((weights / length).tolist() if length > 0 else weights.tolist())
-        indptr.append(len(columns))
-    shape = (len(term_lists), len(idf))
-    return sp.csr_matrix(
-        (np.array(values, dtype=np.float64), np.array(columns, dtype=np.int32), indptr), shape=shape
-    )
-
-
-def tfidf_row(terms: list[str], vectorizer: TfidfVectorizer) -> sp.csr_matrix:
-    """One row as the fitted ``vectorizer`` would weight ``terms``."""
-    return tfidf_rows([terms], vectorizer)
-
-
-def char_ngrams(word: str, ngram_range: tuple[int, int]) -> list[str]:
-    """Character n-grams of one word padded with spaces, as scikit-learn's ``char_wb`` makes them."""
-    padded = f" {word} "
-    low, high = ngram_range
-    grams = []
-    for size in range(low, high + 1):
-        if len(padded) <= size:
-            grams.append(padded)
-            continue
-        grams.extend(padded[i : i + size] for i in range(len(padded) - size + 1))
-    return grams
-
-
 def row_of(matrix: sp.csr_matrix, row: int) -> tuple[np.ndarray, np.ndarray]:
     """Column indices and values of one CSR row, without the cost of building a new matrix."""
     start, end = matrix.indptr[row], matrix.indptr[row + 1]
@@ -120,6 +80,16 @@ class KindIndex:
     word_names: list[str]
     matrices: dict[str, sp.csr_matrix] = field(default_factory=dict)
     thresholds: dict[str, float] = field(default_factory=dict)
+    titles: dict[str, list[int]] = field(default_factory=dict)
+    char_analyzer: Callable[[str], list[str]] = field(init=False, repr=False)
+    word_char_vectorizer: TfidfVectorizer = field(init=False, repr=False)
+    word_char_analyzer: Callable[[str], list[str]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # The fitted vectorizers' own analyzers, so query terms are cut exactly as at fit time.
+        self.char_analyzer = self.char_vectorizer.build_analyzer()
+        self.word_char_vectorizer = bare_word_vectorizer(self.char_vectorizer)
+        self.word_char_analyzer = self.word_char_vectorizer.build_analyzer()
 
     @property
     def unigram_columns(self) -> np.ndarray:
@@ -127,14 +97,16 @@ class KindIndex:
         return self.matrices["unigram_columns"].indices
 
     def word_vector(self, features: list[Feature]) -> sp.csr_matrix:
-        """The query's word-view vector, computed as the fitted vectorizer would (sublinear tf, idf, L2)."""
-        return tfidf_row([f.name for f in features], self.word_vectorizer)
+        """The query's word-view vector: ``word_vectorizer.transform`` of the text these features are of."""
+        return tfidf_rows([[f.name for f in features]], self.word_vectorizer)
 
     def char_vector(self, text: str) -> sp.csr_matrix:
-        """The query's character-view vector, as the fitted vectorizer would compute it."""
-        ngram_range = self.char_vectorizer.ngram_range
-        grams = [gram for word in text.split() for gram in char_ngrams(word, ngram_range)]
-        return tfidf_row(grams, self.char_vectorizer)
+        """The query's character-view vector: ``char_vectorizer.transform([text])``."""
+        return tfidf_rows([self.char_analyzer(text)], self.char_vectorizer)
+
+    def word_char_vectors(self, words: list[str]) -> sp.csr_matrix:
+        """Character-view rows of single vocabulary words, each cut into n-grams as it is."""
+        return tfidf_rows([self.word_char_analyzer(word) for word in words], self.char_vectorizer)
 
     def scores(self, word: sp.csr_matrix, char: sp.csr_matrix, char_weight: float) -> np.ndarray:
         """Fused cosine similarity of the query with every document of this kind, in [0, 1]."""
@@ -198,9 +170,7 @@ class KindIndex:
         """For each word, the vocabulary's single words that look like it: ``(word column, similarity)``."""
         if not words:
             return []
-        ngram_range = self.char_vectorizer.ngram_range
-        vectors = tfidf_rows([char_ngrams(word, ngram_range) for word in words], self.char_vectorizer)
-        similarity = sp.csr_matrix(vectors @ self.matrices["unigram_char_t"])
+        similarity = sp.csr_matrix(self.word_char_vectors(words) @ self.matrices["unigram_char_t"])
         columns = self.unigram_columns
         found = []
         for row in range(len(words)):
@@ -209,6 +179,16 @@ class KindIndex:
             close = [(int(columns[u]), float(s)) for u, s in pairs if s >= SIMILAR_WORD]
             found.append(sorted(close, key=lambda pair: (-pair[1], pair[0])))
         return found
+
+
+def title_rows(documents: Sequence[Document]) -> dict[str, list[int]]:
+    """Each title's words, folded, mapped to the rows (positions in ``documents``) that carry it."""
+    titles: dict[str, list[int]] = {}
+    for row, document in enumerate(documents):
+        for name in TITLE_FIELDS:
+            for title in document.field_text(name):
+                titles.setdefault(title_key(title), []).append(row)
+    return titles
 
 
 def build_kind_index(
@@ -222,24 +202,13 @@ def build_kind_index(
     names = sorted({name for document in documents for name in document.fields})
     field_weights = [field_weight(weights, name) for name in names]
     full_texts = ["\n".join("\n".join(d.field_text(name)) for name in names) for d in documents]
-    # Single precision halves the index's memory; the ranking does not need more.
-    word_vectorizer = TfidfVectorizer(
-        analyzer=analyzer, sublinear_tf=True, token_pattern=None, dtype=np.float32
-    )
-    word_vectorizer.fit(full_texts)
-    char_vectorizer = TfidfVectorizer(
-        analyzer="char_wb",
-        ngram_range=tuple(char_ngram_range),
-        preprocessor=analyzer.char_text,
-        sublinear_tf=True,
-        token_pattern=None,
-        dtype=np.float32,
-    )
-    char_vectorizer.fit(full_texts)
-    word_fields = _weighted_fields(word_vectorizer, documents, names, field_weights)
-    char_docs = _sum(_weighted_fields(char_vectorizer, documents, names, field_weights))
-    vocabulary = [str(name) for name in word_vectorizer.get_feature_names_out()]
-    index = KindIndex(np.asarray(rows, dtype=np.int64), names, word_vectorizer, char_vectorizer, vocabulary)
+    word = word_vectorizer(analyzer).fit(full_texts)
+    char = char_vectorizer(analyzer, char_ngram_range).fit(full_texts)
+    word_fields = _weighted_fields(word, documents, names, field_weights)
+    char_docs = _sum(_weighted_fields(char, documents, names, field_weights))
+    vocabulary = [str(name) for name in word.get_feature_names_out()]
+    index = KindIndex(np.asarray(rows, dtype=np.int64), names, word, char, vocabulary)
+    index.titles = title_rows(documents)
     # Field by field, one block of rows each: row ``f * n + d`` is field ``f`` of document ``d``.
     index.matrices["fields"] = sp.csr_matrix(sp.vstack(word_fields))
     # Stored term by term (postings), so a query only touches the documents that share its terms.
@@ -249,8 +218,7 @@ def build_kind_index(
     index.matrices["unigram_columns"] = sp.csr_matrix(
         (np.ones(len(unigrams)), unigrams, np.array([0, len(unigrams)])), shape=(1, len(vocabulary))
     )
-    ngram_range = char_vectorizer.ngram_range
-    unigram_char = tfidf_rows([char_ngrams(vocabulary[i], ngram_range) for i in unigrams], char_vectorizer)
+    unigram_char = index.word_char_vectors([vocabulary[i] for i in unigrams])
     index.matrices["unigram_char_t"] = unigram_char.T.tocsr()
     for matrix in index.matrices.values():
         matrix.sort_indices()

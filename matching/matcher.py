@@ -14,11 +14,10 @@ from matching.calibration import calibrate, fit_bands
 from matching.documents import Document, Match, QueryResult, Reason, check_documents, corpus_hash
 from matching.explain import QueryView, explain, understood_share
 from matching.index import KindIndex, build_kind_index
-from matching.persistence import load_matcher, save_matcher
-from matching.text import AbbreviationTable, TextAnalyzer, title_key
+from matching.persistence import load_matcher, matcher_files, read_matcher, save_matcher
+from matching.text import TextAnalyzer, title_key
 
 # A query that is, word for word, one of a document's titles names that job: the document ranks first.
-TITLE_FIELDS = ("name", "title", "alternative_titles")
 TITLE_MARGIN = 0.01
 _NOT_FITTED = "This Matcher has not been fitted yet: call fit(documents) or Matcher.load(directory) first."
 
@@ -102,7 +101,7 @@ class Matcher(BaseEstimator):
         documents = list(documents)
         check_documents(documents)
         weights = dict(self.field_weights or {})
-        self.analyzer_ = TextAnalyzer(AbbreviationTable(self.abbreviations), tuple(self.word_ngram_range))
+        self.analyzer_ = TextAnalyzer.for_parameters(self.abbreviations, self.word_ngram_range)
         self.documents_ = documents
         self.corpus_hash_ = corpus_hash(documents)
         self.indexes_: dict[str, KindIndex] = {}
@@ -125,7 +124,7 @@ class Matcher(BaseEstimator):
             text,
             features,
             index.word_vector(features),
-            index.char_vector(self.analyzer_.char_text(text)),
+            index.char_vector(text),
             {},
             self.char_weight,
         )
@@ -140,7 +139,7 @@ class Matcher(BaseEstimator):
     def _scores(self, index: KindIndex, text: str) -> np.ndarray:
         features = self.analyzer_.features(text)
         return index.scores(
-            index.word_vector(features), index.char_vector(self.analyzer_.char_text(text)), self.char_weight
+            index.word_vector(features), index.char_vector(text), self.char_weight
         )
 
     def _search(
@@ -155,23 +154,9 @@ class Matcher(BaseEstimator):
         """``accept`` as a test on rows of ``index``, or None when every row is acceptable."""
         return None if accept is None else (lambda row: bool(accept(self.documents_[index.rows[row]])))
 
-    def _title_rows(self, index: KindIndex) -> dict[str, list[int]]:
-        """Each title's words, folded, mapped to the rows of ``index`` whose document carries it."""
-        cache = self.__dict__.setdefault("_title_cache", {})
-        if id(index) not in cache:
-            titles: dict[str, list[int]] = {}
-            for row, position in enumerate(index.rows):
-                document = self.documents_[int(position)]
-                for name in TITLE_FIELDS:
-                    value = document.fields.get(name) or []
-                    for title in [value] if isinstance(value, str) else value:
-                        titles.setdefault(title_key(title), []).append(row)
-            cache[id(index)] = titles
-        return cache[id(index)]
-
     def _lift_exact_titles(self, search: _KindSearch, text: str, k: int, accept) -> _KindSearch:
         """Move documents whose title is exactly the query above every other document."""
-        rows = self._title_rows(search.index).get(title_key(text))
+        rows = search.index.titles.get(title_key(text))
         if not rows:
             return search
         scores = search.scores.copy()
@@ -266,12 +251,22 @@ class Matcher(BaseEstimator):
                 terms.append(word)
         return terms
 
+    def to_files(self) -> dict[str, bytes]:
+        """The fitted matcher as files, name to bytes: manifest.json, JSON state and ``.npz`` arrays."""
+        check_is_fitted(self, "indexes_", msg=_NOT_FITTED)
+        return matcher_files(self)
+
+    @classmethod
+    def from_files(cls, files: Mapping[str, bytes]) -> Matcher:
+        """The matcher :meth:`to_files` described; raise MatcherLoadError if anything does not match."""
+        return read_matcher(cls, files)
+
     def save(self, directory: str | Path) -> None:
-        """Write the fitted matcher to ``directory``: manifest.json, arrays and the pickled vectorizers."""
+        """Write :meth:`to_files` to ``directory``, replacing an index saved there before."""
         check_is_fitted(self, "indexes_", msg=_NOT_FITTED)
         save_matcher(self, Path(directory))
 
     @classmethod
     def load(cls, directory: str | Path) -> Matcher:
-        """Read a matcher written by :meth:`save`; raise MatcherLoadError if its manifest does not match."""
+        """Read a matcher written by :meth:`save`; raise MatcherLoadError if anything does not match."""
         return load_matcher(cls, Path(directory))

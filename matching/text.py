@@ -157,6 +157,15 @@ class TextAnalyzer:
     def __init__(self, abbreviations: AbbreviationTable, ngram_range: tuple[int, int] = (1, 2)) -> None:
         self.abbreviations = abbreviations
         self.ngram_range = tuple(ngram_range)
+        self._feature_sets: dict[str, frozenset[str]] = {}
+
+    @classmethod
+    def for_parameters(
+        cls, abbreviations: Mapping[str, str | Iterable[str]] | None, ngram_range: Iterable[int]
+    ) -> TextAnalyzer:
+        """The analyzer a Matcher with these ``abbreviations`` and ``word_ngram_range`` reads text with."""
+        low, high = ngram_range
+        return cls(AbbreviationTable(abbreviations), (low, high))
 
     def read(self, text: str) -> tuple[list[Token], list[tuple[Token, Token, str, list[Token]]]]:
         """The words of ``text`` and each abbreviation found: first and last token, expansion, its words."""
@@ -188,7 +197,7 @@ class TextAnalyzer:
 
     def feature_set(self, text: str) -> frozenset[str]:
         """Feature names of a short text such as a job title, remembered because titles recur in answers."""
-        cache = self.__dict__.setdefault("_cache", {})
+        cache = self._feature_sets
         found = cache.get(text)
         if found is None:
             # Another thread may clear the cache at any moment, so keep a local reference to return.
@@ -196,10 +205,6 @@ class TextAnalyzer:
                 cache.clear()
             found = cache[text] = frozenset(self(text))
         return found
-
-    def __getstate__(self) -> dict:
-        """Pickle the settings, not the cache."""
-        return {key: value for key, value in self.__dict__.items() if key != "_cache"}
 
     def char_text(self, text: str) -> str:
         """Meaningful words of ``text`` (and expansions), space-separated, for character n-grams."""

@@ -25,14 +25,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(load_config(environment))
     app.config.update(config)
 
+    from portal import logs
+
+    logs.init_app(app)
+
     from portal import errors, extensions, security, templating
 
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(PROJECT_ROOT / "migrations"))
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)
-    security.init_app(app)
     templating.init_app(app)
+    security.init_app(app)
     errors.init_app(app)
 
     from portal import models  # noqa: F401  (registers the tables)

@@ -1,8 +1,12 @@
 """A small per-worker cache for public pages, which are the same for everyone.
 
-Pages are stored with a placeholder where the CSP nonce goes, and each response
-gets its own fresh nonce. Entries expire after PUBLIC_CACHE_SECONDS, so a
-content load shows up everywhere within that time; any worker can rebuild them."""
+A page is stored only when nothing in it can belong to one visitor: a request that has a flash
+message waiting is rendered fresh, and a render that touched the session (a CSRF token, say) is
+not kept. Pages need no per-response nonce (the policy lists script hashes), so a stored page is
+served exactly as rendered, with no substitution into text a visitor could have influenced.
+Entries expire after PUBLIC_CACHE_SECONDS, so a content load shows everywhere within that time,
+and any worker or host can rebuild them from the database.
+"""
 
 from __future__ import annotations
 
@@ -12,14 +16,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import current_app, g, request
+from flask import current_app, request, session
 
-from portal.security import csp_nonce
-
-NONCE_PLACEHOLDER = "__csp_nonce_placeholder__"
 MAX_ENTRIES = 1024
+CACHEABLE_METHODS = frozenset({"GET", "HEAD"})
 
-_pages: OrderedDict[str, tuple[float, str, int]] = OrderedDict()
+_pages: OrderedDict[str, tuple[float, str]] = OrderedDict()
 
 
 def clear_page_cache() -> None:
@@ -27,34 +29,32 @@ def clear_page_cache() -> None:
     _pages.clear()
 
 
-def _render_with_placeholder(view: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[str, int]:
-    real = csp_nonce()
-    g.csp_nonce = NONCE_PLACEHOLDER
-    try:
-        result = view(*args, **kwargs)
-    finally:
-        g.csp_nonce = real
-    body, status = result if isinstance(result, tuple) else (result, 200)
-    return body, status
+def _belongs_to_one_visitor() -> bool:
+    return "_flashes" in session
+
+
+def _store(key: str, body: str) -> None:
+    _pages[key] = (time.monotonic(), body)
+    while len(_pages) > MAX_ENTRIES:
+        _pages.popitem(last=False)
 
 
 def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Serve a GET page from the cache while fresh; render and store it otherwise."""
+    """Serve a public GET page from the cache while fresh; render it, and store it if it is safe to."""
 
     @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> tuple[str, int]:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
         lifetime = current_app.config["PUBLIC_CACHE_SECONDS"]
-        if lifetime <= 0:
+        if lifetime <= 0 or request.method not in CACHEABLE_METHODS or _belongs_to_one_visitor():
             return view(*args, **kwargs)
         key = request.full_path
         entry = _pages.get(key)
-        if entry is None or time.monotonic() - entry[0] > lifetime:
-            body, status = _render_with_placeholder(view, *args, **kwargs)
-            entry = (time.monotonic(), body, status)
-            _pages[key] = entry
-            while len(_pages) > MAX_ENTRIES:
-                _pages.popitem(last=False)
-        _pages.move_to_end(key)
-        return entry[1].replace(NONCE_PLACEHOLDER, csp_nonce()), entry[2]
+        if entry is not None and time.monotonic() - entry[0] <= lifetime:
+            _pages.move_to_end(key)
+            return entry[1]
+        result = view(*args, **kwargs)
+        if isinstance(result, str) and not session.modified:
+            _store(key, result)
+        return result
 
     return wrapper

@@ -1,23 +1,67 @@
-"""Security headers and the per-request Content-Security-Policy nonce."""
+"""Security headers, and a Content-Security-Policy built from hashes of the templates' own scripts.
+
+The only inline scripts allowed are the fixed ones written in the templates themselves: their
+SHA-256 hashes go into the policy once, at start-up. A page therefore needs no per-response nonce,
+so a cached page is byte-for-byte the same for everyone and nothing is ever substituted into it.
+"""
 
 from __future__ import annotations
 
-import secrets
+import base64
+import hashlib
+import re
+from collections.abc import Iterable
 
-from flask import Flask, Response, g
+from flask import Flask, Response, abort, current_app, request
+from jinja2 import BaseLoader, TemplateNotFound
+
+# Data blocks (JSON-LD) are never executed, so the policy need not and does not list them.
+_INLINE_SCRIPT = re.compile(r"<script(?P<attributes>[^>]*)>(?P<body>.*?)</script>", re.DOTALL)
+_DATA_BLOCK = re.compile(r"""type\s*=\s*["']application/(ld\+)?json["']""")
+# Package templates whose inline scripts the portal renders.
+PACKAGE_TEMPLATES = ("nhsuk/template.jinja",)
 
 
-def csp_nonce() -> str:
-    """Return this request's nonce, creating it on first use."""
-    if "csp_nonce" not in g:
-        g.csp_nonce = secrets.token_urlsafe(18)
-    return g.csp_nonce
+class InlineScriptError(RuntimeError):
+    """A template's inline script changes from one page to the next, so it cannot be hashed."""
 
 
-def _content_security_policy(nonce: str) -> str:
+def script_hash(body: str) -> str:
+    """The CSP source expression (``'sha256-...'``) that allows exactly this inline script."""
+    digest = hashlib.sha256(body.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+def inline_scripts(source: str) -> list[str]:
+    """Bodies of the executable inline scripts in one template's source."""
+    bodies = []
+    for match in _INLINE_SCRIPT.finditer(source):
+        if "src=" in match["attributes"] or _DATA_BLOCK.search(match["attributes"]):
+            continue
+        bodies.append(match["body"])
+    return bodies
+
+
+def template_script_hashes(loader: BaseLoader, names: Iterable[str]) -> list[str]:
+    """Hashes of every executable inline script in the named templates; refuses ones built at runtime."""
+    hashes: set[str] = set()
+    for name in names:
+        try:
+            source, _, _ = loader.get_source(None, name)  # type: ignore[arg-type]
+        except TemplateNotFound:
+            continue
+        for body in inline_scripts(source):
+            if "{{" in body or "{%" in body:
+                raise InlineScriptError(f"{name} has an inline script with template code: move it to a file")
+            hashes.add(script_hash(body))
+    return sorted(hashes)
+
+
+def content_security_policy(script_hashes: Iterable[str]) -> str:
+    """The policy every response carries."""
     directives = {
         "default-src": "'self'",
-        "script-src": f"'self' 'nonce-{nonce}'",
+        "script-src": " ".join(["'self'", *script_hashes]),
         "style-src": "'self'",
         "img-src": "'self' data:",
         "font-src": "'self'",
@@ -32,7 +76,7 @@ def _content_security_policy(nonce: str) -> str:
 
 def add_security_headers(response: Response) -> Response:
     """Attach the strict headers every response carries."""
-    response.headers["Content-Security-Policy"] = _content_security_policy(csp_nonce())
+    response.headers["Content-Security-Policy"] = current_app.extensions["content_security_policy"]
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
@@ -43,15 +87,24 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
-def _fresh_nonce() -> None:
-    # An app context can outlive one request (tests, CLI), so each request starts its own nonce.
-    g.csp_nonce = secrets.token_urlsafe(18)
+def refuse_oversized_bodies() -> None:
+    """Answer 413 before any view runs when the declared body is larger than MAX_CONTENT_LENGTH."""
+    # Werkzeug enforces the limit only when a view reads the body; this covers the views that do not.
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit is not None and (request.content_length or 0) > limit:
+        abort(413)
+
+
+def _all_template_names(app: Flask) -> list[str]:
+    own = app.jinja_env.list_templates(filter_func=lambda name: not name.startswith("nhsuk/"))
+    return [*own, *PACKAGE_TEMPLATES]
 
 
 def init_app(app: Flask) -> None:
-    """Register the nonce for templates and the headers for every response."""
-    app.jinja_env.globals["csp_nonce"] = csp_nonce
-    app.before_request(_fresh_nonce)
+    """Hash the templates' inline scripts into the policy and register the headers for every response."""
+    hashes = template_script_hashes(app.jinja_env.loader, _all_template_names(app))
+    app.extensions["content_security_policy"] = content_security_policy(hashes)
+    app.before_request(refuse_oversized_bodies)
     app.after_request(add_security_headers)
     if app.config.get("PORTAL_ENV") == "production":
 

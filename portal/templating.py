@@ -11,6 +11,7 @@ from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLo
 from markupsafe import Markup
 
 from portal.content.files import read_reference
+from portal.links import absolute_url
 from portal.services.service_areas import slugify
 
 SERVICE_NAME = "Healthcare Science Careers"
@@ -45,6 +46,9 @@ def navigation_items() -> list[dict[str, object]]:
 
 def init_app(app: Flask) -> None:
     """Make the NHS.UK macros and the portal's helpers available to templates."""
+    # Flask escapes only .html and .xml templates by default; the NHS.UK macros are .jinja files, so
+    # without this every "text" value passed through them would be printed raw.
+    app.jinja_env.autoescape = True
     app.jinja_env.undefined = ChainableUndefined
     app.jinja_env.loader = ChoiceLoader(
         [
@@ -62,6 +66,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         service_name=SERVICE_NAME,
         navigation_items=navigation_items,
+        absolute_url=absolute_url,
         labels=reference.vocabulary,
         reference=reference,
     )

@@ -40,6 +40,7 @@ def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
             "SQLALCHEMY_DATABASE_URI": url,
             "MATCHING_INDEX_DIR": Path(tmp_path_factory.mktemp("index")),
             "SERVER_NAME": "localhost",
+            "PUBLIC_URL": "http://localhost",
         }
     )
     with app.app_context():

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
+from pydantic import BaseModel
 
-from portal.services.entry_routes import STAGES
+from portal.links import absolute_url
+from portal.services.suggestions import MatchParameters
 
 STRINGS = {"type": "array", "items": {"type": "string"}}
 
@@ -165,15 +166,33 @@ SCHEMAS: dict[str, Any] = {
     },
 }
 
-SCHEMAS["MatchRequest"] = {
-    "type": "object",
-    "required": ["q"],
-    "properties": {
-        "q": {"type": "string", "minLength": 1, "maxLength": 1000},
-        "stage": {"enum": list(STAGES)},
-        "limit": {"type": "integer", "minimum": 1, "maximum": 50},
-    },
-}
+SCHEMAS["MatchRequest"] = MatchParameters.model_json_schema()
+
+
+def query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
+    """A model's fields as OpenAPI query parameters (a query string cannot hold null)."""
+    schema = model.model_json_schema()
+    parameters = []
+    for name, field in schema["properties"].items():
+        field = dict(field)
+        choices = [option for option in field.pop("anyOf", []) if option.get("type") != "null"]
+        if choices:
+            field.update(choices[0])
+        if field.get("default") is None:
+            field.pop("default", None)
+        description = field.pop("description", None)
+        parameters.append(
+            {
+                "name": name,
+                "in": "query",
+                "required": name in schema.get("required", []),
+                "description": description,
+                "schema": field,
+            }
+        )
+    return parameters
+
+
 SCHEMAS["MatchResult"] = {
     "type": "object",
     "required": ["query", "stage", "confident", "suggestions", "opportunities"],
@@ -247,20 +266,7 @@ PATHS: dict[str, Any] = {
         "get": {
             "operationId": "matchGet",
             "summary": "Suggest service areas for free text",
-            "parameters": [
-                {
-                    "name": "q",
-                    "in": "query",
-                    "required": True,
-                    "schema": {"type": "string", "minLength": 1, "maxLength": 1000},
-                },
-                {"name": "stage", "in": "query", "schema": {"enum": list(STAGES)}},
-                {
-                    "name": "limit",
-                    "in": "query",
-                    "schema": {"type": "integer", "minimum": 1, "maximum": 50, "default": 10},
-                },
-            ],
+            "parameters": query_parameters(MatchParameters),
             "responses": MATCH_RESPONSES,
         },
         "post": {
@@ -297,7 +303,7 @@ def openapi_document() -> dict[str, Any]:
             "version": "1.0.0",
             "description": "Service-area profiles and entry routes into NHS healthcare science.",
         },
-        "servers": [{"url": url_for("api.service_areas", _external=True).removesuffix("/service-areas")}],
+        "servers": [{"url": absolute_url("api.service_areas").removesuffix("/service-areas")}],
         "paths": PATHS,
         "components": {"schemas": SCHEMAS},
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from portal.api import serializers
@@ -50,23 +52,32 @@ def entry_route(slug: str):
 
 @bp.route("/match", methods=["GET", "POST"])
 @limiter.limit("60 per minute")
-def match():
+def match() -> Response:
     """Suggest service areas for free text: ``q``, optional ``stage`` and ``limit``."""
-    if request.method == "POST":
-        data = request.get_json(silent=True)
-        if not isinstance(data, dict):
-            return json_error(400, "bad_request", 'Send a JSON object such as {"q": "I like physics"}.')
-    else:
-        data = request.args
+    body, status = _match_answer()
+    response = jsonify(body)
+    response.status_code = status
+    # The answer repeats what the person typed: no browser or shared cache may keep it.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _match_answer() -> tuple[dict[str, Any], int]:
+    if request.method == "POST" and not request.is_json:
+        return _error(400, "bad_request", 'Send JSON (Content-Type: application/json) such as {"q": "x"}.')
+    data = request.get_data(cache=False) if request.method == "POST" else request.args
     try:
         match_request = parse_match_request(data)
         reference = current_app.extensions["content_reference"]
-        body = suggest(match_request, reference.vocabulary["school_subjects"])
+        return suggest(match_request, reference.vocabulary["school_subjects"]), 200
     except MatchRequestError as error:
-        return json_error(400, "bad_request", str(error))
+        return _error(400, "bad_request", str(error))
     except IndexUnavailableError:
-        return json_error(503, "index_unavailable", "Matching is not ready yet. Please try again shortly.")
-    return jsonify(body)
+        return _error(503, "index_unavailable", "Matching is not ready yet. Please try again shortly.")
+
+
+def _error(status: int, code: str, message: str) -> tuple[dict[str, Any], int]:
+    return {"error": {"code": code, "message": message}}, status
 
 
 @bp.get("/openapi.json")

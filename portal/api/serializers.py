@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
-
+from portal.links import absolute_url
 from portal.models import EntryRoute, ServiceArea
 
 PROFILE_LIST_FIELDS = (
@@ -29,7 +28,7 @@ def service_area_summary(area: ServiceArea) -> dict[str, Any]:
         "division": area.division,
         "theme": area.theme,
         "summary": area.summary,
-        "url": url_for("api.service_area", slug=area.slug, _external=True),
+        "url": absolute_url("api.service_area", slug=area.slug),
     }
 
 
@@ -47,7 +46,7 @@ def service_area_detail(area: ServiceArea) -> dict[str, Any]:
             "related": area.field("related"),
             "did_you_know": area.field("did_you_know"),
             "sources": area.field("sources"),
-            "page_url": url_for("public.service_area", slug=area.slug, _external=True),
+            "page_url": absolute_url("public.service_area", slug=area.slug),
         }
     )
     return detail
@@ -62,7 +61,7 @@ def entry_route_summary(route: EntryRoute) -> dict[str, Any]:
         "level": route.level,
         "career_level": route.career_level,
         "summary": route.summary,
-        "url": url_for("api.entry_route", slug=route.slug, _external=True),
+        "url": absolute_url("api.entry_route", slug=route.slug),
     }
 
 
@@ -76,5 +75,5 @@ def entry_route_detail(route: EntryRoute) -> dict[str, Any]:
             if key not in detail and key != "uncertain_left_out"
         }
     )
-    detail["page_url"] = url_for("public.entry_route", slug=route.slug, _external=True)
+    detail["page_url"] = absolute_url("public.entry_route", slug=route.slug)
     return detail

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from portal.forms import PortalForm
 from portal.services.entry_routes import STAGES
 from portal.services.suggestions import MATTERS, MAX_TEXT
 
 
-class FindYourFitForm(FlaskForm):
+class FindYourFitForm(PortalForm):
     """Free text plus optional subjects, stage and what matters."""
 
     about = TextAreaField(
@@ -36,7 +36,7 @@ class FindYourFitForm(FlaskForm):
         return self
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(PortalForm):
     """'Was this useful?': the answer and the context of the result, never the words typed."""
 
     useful = RadioField(

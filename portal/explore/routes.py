@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 
 from portal.explore.forms import FeedbackForm, FindYourFitForm
 from portal.extensions import db, limiter
+from portal.links import absolute_url
 from portal.services import feedback as feedback_service
 from portal.services.entry_routes import STAGES, routes_for
 from portal.services.matching import IndexUnavailableError
@@ -51,9 +52,7 @@ def results() -> str | tuple[str, int]:
         top_slug=slugs[0] if slugs else "",
         confident="yes" if answer["confident"] else "no",
     )
-    share_url = url_for(
-        "explore.shared", areas=",".join(slugs[:5]), stage=match_request.stage or None, _external=True
-    )
+    share_url = absolute_url("explore.shared", areas=",".join(slugs[:5]), stage=match_request.stage or None)
     return render_template(
         "explore/results.html", answer=answer, share_url=share_url, feedback=feedback, form=form
     )

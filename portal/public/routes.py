@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from portal.caching import cached_page
+from portal.links import absolute_url
 from portal.services import entry_routes as route_service
 from portal.services import service_areas as area_service
 from portal.services.entry_routes import STAGES
@@ -119,16 +120,12 @@ def entry_route(slug: str) -> str:
 def sitemap() -> Response:
     """Every public page, for search engines."""
     pages = [
-        url_for("public.home", _external=True),
-        url_for("public.about", _external=True),
-        url_for("public.service_areas", _external=True),
-        url_for("public.entry_routes", _external=True),
+        absolute_url("public.home"),
+        absolute_url("public.about"),
+        absolute_url("public.service_areas"),
+        absolute_url("public.entry_routes"),
     ]
-    pages += [
-        url_for("public.service_area", slug=a.slug, _external=True) for a in area_service.all_service_areas()
-    ]
-    pages += [
-        url_for("public.entry_route", slug=r.slug, _external=True) for r in route_service.all_entry_routes()
-    ]
+    pages += [absolute_url("public.service_area", slug=a.slug) for a in area_service.all_service_areas()]
+    pages += [absolute_url("public.entry_route", slug=r.slug) for r in route_service.all_entry_routes()]
     xml = render_template("public/sitemap.xml", pages=pages)
     return Response(xml, mimetype="application/xml")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from portal.services.entry_routes import STAGES, routes_for
 from portal.services.matching import current_matcher
@@ -41,6 +43,29 @@ class MatchRequestError(ValueError):
     """The request cannot be answered; the message says why, for a person to read."""
 
 
+class MatchParameters(BaseModel):
+    """The wire form of a match request (query string or JSON body): the one definition that both
+    validates requests and describes them in the OpenAPI document."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, frozen=True)
+
+    q: str = Field(
+        min_length=1,
+        max_length=MAX_TEXT,
+        pattern=r"\S",
+        description="What the person enjoys, is curious about or has done, in their own words.",
+    )
+    stage: Literal[STAGES] | None = Field(  # type: ignore[valid-type]
+        default=None, description="Where the person is now; orders the ways in."
+    )
+    limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="How many suggestions.")
+
+    @field_validator("stage", mode="before")
+    @classmethod
+    def _blank_stage_is_none(cls, value: Any) -> Any:
+        return None if value == "" else value
+
+
 @dataclass(frozen=True)
 class MatchRequest:
     """What someone asked, checked."""
@@ -52,46 +77,50 @@ class MatchRequest:
     matters: tuple[str, ...] = ()
 
 
-def _text(value: Any) -> str:
-    if not isinstance(value, str):
-        raise MatchRequestError("q must be text.")
-    text = value.strip()
-    if not text:
-        raise MatchRequestError("Tell us something about what you enjoy or have done: q is empty.")
-    if len(text) > MAX_TEXT:
-        raise MatchRequestError(f"q is {len(text)} characters long; please keep it to {MAX_TEXT}.")
-    return text
+def _message(error: dict[str, Any]) -> str:
+    """A sentence a person can act on, for the first problem pydantic found."""
+    field = error["loc"][0] if error["loc"] else None
+    kind = error["type"]
+    if field == "q":
+        if kind in ("missing", "string_too_short"):
+            return "Tell us something about what you enjoy or have done: q is empty."
+        if kind == "string_too_long":
+            return f"q is {len(error['input'])} characters long; please keep it to {MAX_TEXT}."
+        return "q must be text."
+    if field == "limit":
+        return f"limit must be a whole number from 1 to {MAX_LIMIT}."
+    if field == "stage":
+        return f"stage must be one of: {', '.join(STAGES)}."
+    if kind == "json_invalid":
+        return f"The body is not valid JSON ({error['ctx']['error']})."
+    return 'Send a JSON object such as {"q": "I like physics"}.'
 
 
-def _limit(value: Any) -> int:
-    if value in (None, ""):
-        return DEFAULT_LIMIT
+def _parameters(data: Mapping[str, Any] | str | bytes, strict: bool) -> MatchParameters:
     try:
-        limit = int(value)
-    except (TypeError, ValueError):
-        raise MatchRequestError(f"limit must be a whole number from 1 to {MAX_LIMIT}.") from None
-    if isinstance(value, bool) or not 1 <= limit <= MAX_LIMIT:
-        raise MatchRequestError(f"limit must be a whole number from 1 to {MAX_LIMIT}.")
-    return limit
+        if isinstance(data, str | bytes):
+            return MatchParameters.model_validate_json(data, strict=strict)
+        return MatchParameters.model_validate(dict(data), strict=strict)
+    except ValidationError as error:
+        raise MatchRequestError(_message(error.errors(include_url=False)[0])) from None
 
 
-def _stage(value: Any) -> str | None:
-    if value in (None, ""):
-        return None
-    if value not in STAGES:
-        raise MatchRequestError(f"stage must be one of: {', '.join(STAGES)}.")
-    return value
+def parse_match_request(
+    data: Mapping[str, Any] | str | bytes, subjects: Iterable[str] = (), matters: Iterable[str] = ()
+) -> MatchRequest:
+    """Check ``q``, ``stage`` and ``limit``; raise MatchRequestError with a readable message.
 
-
-def parse_match_request(data: Mapping[str, Any], subjects=(), matters=()) -> MatchRequest:
-    """Check ``q``, ``stage`` and ``limit``; raise MatchRequestError with a readable message."""
+    ``data`` is a mapping of text values (a query string or a form, converted as needed) or a raw JSON
+    body, which is parsed strictly: no NaN or Infinity, no deep nesting, no numbers as strings.
+    """
     unknown = [m for m in matters if m not in MATTERS]
     if unknown:
         raise MatchRequestError(f"Unknown preference: {', '.join(unknown)}.")
+    parameters = _parameters(data, strict=isinstance(data, str | bytes))
     return MatchRequest(
-        text=_text(data.get("q")),
-        stage=_stage(data.get("stage")),
-        limit=_limit(data.get("limit")),
+        text=parameters.q,
+        stage=parameters.stage,
+        limit=parameters.limit,
         subjects=tuple(subjects),
         matters=tuple(matters),
     )

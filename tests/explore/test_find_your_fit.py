@@ -98,7 +98,7 @@ def test_nonsense_gets_an_honest_not_sure(csrf_client):
     response = csrf_client.post(
         "/find-your-fit", data={"csrf_token": _csrf(csrf_client), "about": "qwzx plmk vbnrt"}
     )
-    assert "We're not sure" in response.get_data(as_text=True)
+    assert "We're not sure" in Page(response).text
 
 
 def test_feedback_is_stored_without_the_text(csrf_client, db_session):

@@ -1,0 +1,95 @@
+"""Every macro wrapper escapes what it is given: hostile text goes in, only escaped text comes out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from flask import get_template_attribute
+from jinja2 import nodes
+from markupsafe import Markup
+from wtforms import Form, SelectMultipleField
+from wtforms.fields.choices import SelectChoice
+
+from portal.templating import render_markdown
+
+HOSTILE = '"><script>alert(1)</script>'
+ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+MACRO_DIR = Path(__file__).resolve().parents[1] / "templates" / "macros"
+
+
+class HostileForm(Form):
+    """A form whose label, choices and errors are all hostile."""
+
+    chosen = SelectMultipleField(HOSTILE, choices=[SelectChoice(HOSTILE, HOSTILE)])
+
+
+def _field():
+    form = HostileForm()
+    form.chosen.errors = [HOSTILE]
+    return form
+
+
+def _area():
+    return SimpleNamespace(slug=HOSTILE, name=HOSTILE, summary=HOSTILE)
+
+
+def _plan():
+    route = SimpleNamespace(
+        slug=HOSTILE,
+        name=HOSTILE,
+        route={k: HOSTILE for k in ("length", "pay_while_training", "qualification")},
+    )
+    return [SimpleNamespace(route=route, fit=1, next_step=HOSTILE, area_note=HOSTILE)]
+
+
+# For each macro: arguments that put hostile text everywhere it prints something.
+SAMPLES = {
+    ("area-card.html", "area_card"): lambda: (_area(),),
+    ("area-link-list.html", "area_link_list"): lambda: ([_area()],),
+    ("breadcrumbs.html", "breadcrumbs"): lambda: ([{"href": "/x", "text": HOSTILE}],),
+    ("choices.html", "choice_field"): lambda: (_field().chosen, HOSTILE),
+    ("error-summary.html", "form_error_summary"): lambda: (_field(),),
+    ("filter-select.html", "filter_select"): lambda: (
+        HOSTILE,
+        HOSTILE,
+        [(HOSTILE, HOSTILE)],
+        HOSTILE,
+        {HOSTILE: HOSTILE},
+    ),
+    ("route-steps.html", "route_steps"): lambda: (_plan(),),
+    ("rows.html", "rows"): lambda: ([(HOSTILE, HOSTILE)],),
+    ("stage-form.html", "stage_form"): lambda: (HOSTILE, HOSTILE, [HOSTILE]),
+}
+
+
+def _macros_in_folder(app) -> set[tuple[str, str]]:
+    found = set()
+    for path in sorted(MACRO_DIR.glob("*.html")):
+        source = path.read_text()
+        found |= {(path.name, node.name) for node in app.jinja_env.parse(source).find_all(nodes.Macro)}
+    return found
+
+
+def test_every_macro_has_a_hostile_sample(app):
+    assert _macros_in_folder(app) == set(SAMPLES), "add a hostile sample for each new macro"
+
+
+@pytest.mark.parametrize(("template", "macro"), sorted(SAMPLES))
+def test_each_macro_escapes_hostile_text(app, template, macro):
+    with app.test_request_context():
+        rendered = str(get_template_attribute(f"macros/{template}", macro)(*SAMPLES[(template, macro)]()))
+    assert "<script>" not in rendered
+    assert ESCAPED in rendered, f"{macro} printed none of its hostile text"
+
+
+def test_markdown_from_content_is_the_only_markup_marked_safe():
+    assert isinstance(render_markdown("**bold**"), Markup)
+    portal = Path(__file__).resolve().parents[1] / "portal"
+    marked = [p.name for p in portal.rglob("*.py") if "Markup(" in p.read_text()]
+    assert marked == ["templating.py"]
+    templates = Path(__file__).resolve().parents[1] / "templates"
+    assert not [
+        p.name for p in templates.rglob("*.html") if "| safe" in p.read_text() or "|safe" in p.read_text()
+    ]
