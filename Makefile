@@ -13,13 +13,14 @@ NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
 BUILD := static/build
 
 export PYTHONDONTWRITEBYTECODE := 1
+# portal/gunicorn_config.py and the app's PUBLIC_URL read these from the environment.
+export HOST PORT WEB_CONCURRENCY
 
 .PHONY: run test bench setup database lint clean
 
 run: setup database
 	@echo "==> Serving on http://$(HOST):$(PORT) with $(WEB_CONCURRENCY) workers (Ctrl+C to stop)"
-	@$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) --access-logfile - \
-		--access-logformat '%(m)s %(U)s %(s)s %(M)sms' wsgi:app
+	@$(BIN)/gunicorn --config python:portal.gunicorn_config wsgi:app
 
 test: setup $(VENV)/.test-installed
 	@echo "==> Linting with ruff"
@@ -27,6 +28,8 @@ test: setup $(VENV)/.test-installed
 	@$(BIN)/ruff format --check portal matching tests bench wsgi.py
 	@echo "==> Checking layers with import-linter"
 	@$(BIN)/lint-imports
+	@echo "==> Checking for security problems with bandit"
+	@$(BIN)/bandit -q -r portal matching
 	@echo "==> Running the test suite"
 	@$(BIN)/pytest
 
@@ -41,13 +44,13 @@ $(VENV)/.installed: requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@echo "==> Installing pinned Python packages"
 	@$(PIP) -r requirements.txt 2>&1 | grep -v "is ignored" || true
-	@$(BIN)/python -c "import flask, sklearn, nhsuk_frontend_jinja" 
+	@$(BIN)/python -c "import flask, sklearn, nhsuk_frontend_jinja, redis" 
 	@touch $@
 
 $(VENV)/.test-installed: $(VENV)/.installed requirements-test.txt
 	@echo "==> Installing pinned test tools"
 	@$(PIP) -r requirements-test.txt 2>&1 | grep -v "is ignored" || true
-	@$(BIN)/python -c "import pytest, playwright, axe_playwright_python, textstat"
+	@$(BIN)/python -c "import pytest, playwright, axe_playwright_python, textstat, bandit"
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -73,6 +76,7 @@ database: $(VENV)/.installed
 lint: $(VENV)/.test-installed
 	@$(BIN)/ruff check portal matching tests bench wsgi.py
 	@$(BIN)/lint-imports
+	@$(BIN)/bandit -q -r portal matching
 
 clean:
 	rm -rf $(VENV) node_modules $(BUILD) instance

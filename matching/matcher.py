@@ -138,9 +138,7 @@ class Matcher(BaseEstimator):
 
     def _scores(self, index: KindIndex, text: str) -> np.ndarray:
         features = self.analyzer_.features(text)
-        return index.scores(
-            index.word_vector(features), index.char_vector(text), self.char_weight
-        )
+        return index.scores(index.word_vector(features), index.char_vector(text), self.char_weight)
 
     def _search(
         self, index: KindIndex, text: str, k: int, accept: Callable[[Document], bool] | None

@@ -135,7 +135,8 @@ def rebuild(
         raise ValueError("the vocabulary must be distinct strings")
     if idf.ndim != 1 or idf.dtype.kind != "f" or not np.all(np.isfinite(idf)) or np.any(idf < 1.0):
         raise ValueError("idf must be a vector of finite numbers of at least 1")
+    if len(idf) != len(vocabulary):
+        raise ValueError(f"{len(idf)} idf values for a vocabulary of {len(vocabulary)} terms")
     vectorizer.vocabulary_ = {term: column for column, term in enumerate(vocabulary)}
     vectorizer.idf_ = idf.astype(values["dtype"])
     return vectorizer
-

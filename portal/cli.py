@@ -46,12 +46,12 @@ def load_command() -> None:
     db.session.commit()
 
 
-matching_cli = AppGroup("matching", help="Build the matcher's index.")
+matching_cli = AppGroup("matching", help="Build the matcher's index and store it in the database.")
 
 
 def _build_matching_index() -> None:
     reference = current_app.extensions["content_reference"]
-    version = build_index(current_app.config["MATCHING_INDEX_DIR"], reference.abbreviations)
+    version = build_index(reference.abbreviations)
     click.echo(
         f"matching index: version {version.id}, {version.document_count} documents, "
         f"corpus {version.corpus_hash[:12]}"

@@ -91,5 +91,5 @@ def init_app(app: Flask) -> None:
         logger.addHandler(handler)
     if logger.level == logging.NOTSET:
         logger.setLevel(logging.INFO)
-    # Likewise any handler on the root logger, so records stop here.
+    # A handler on the root logger would print them raw too, so the portal's records stop here.
     logger.propagate = False

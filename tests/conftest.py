@@ -48,7 +48,7 @@ def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
             _reset_postgresql()
         upgrade()
         load_content(read_content(app.config["CONTENT_DIR"]))
-        build_index(app.config["MATCHING_INDEX_DIR"], app.extensions["content_reference"].abbreviations)
+        build_index(app.extensions["content_reference"].abbreviations)
         db.session.commit()
         forget_loaded_index()
     yield app

@@ -12,7 +12,7 @@ import re
 from base64 import b64encode
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlencode
 
 from bs4 import BeautifulSoup
@@ -131,7 +131,7 @@ def _control_value(control: Any) -> str | None:
 class RecordingArgs(ImmutableMultiDict):
     """Query arguments that remember every key a view asks for."""
 
-    asked: set[str] = set()
+    asked: ClassVar[set[str]] = set()
 
     def get(self, key: str, default: Any = None, type: Any = None) -> Any:
         RecordingArgs.asked.add(key)

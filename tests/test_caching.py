@@ -48,7 +48,15 @@ def test_a_flash_is_shown_once_to_its_own_visitor_and_never_cached(visitor, cach
         caching_app.config["WTF_CSRF_ENABLED"] = True
 
 
-def test_a_forged_host_never_reaches_a_cached_page(visitor):
+@pytest.fixture
+def any_host(caching_app):
+    """No SERVER_NAME, as in production, so the request's own Host is what Flask would use."""
+    server_name, caching_app.config["SERVER_NAME"] = caching_app.config["SERVER_NAME"], None
+    yield
+    caching_app.config["SERVER_NAME"] = server_name
+
+
+def test_a_forged_host_never_reaches_a_cached_page(visitor, any_host):
     forged = visitor().get("/service-areas/audiology", headers={"Host": "evil.example"})
     honest = visitor().get("/service-areas/audiology")
     for response in (forged, honest):

@@ -14,6 +14,7 @@ from io import BytesIO
 
 import pytest
 
+from portal.caching import clear_page_cache
 from tests.hostile import (
     JSON_VALUES,
     OVERSIZED_BODY,
@@ -120,7 +121,17 @@ def test_discovery_reaches_every_route_and_the_inputs_we_know_of(app, targets):
     assert any("useful" in f.fields for f in targets.forms), "the feedback form on the results page"
 
 
-def test_hostile_query_parameters_and_path_arguments(client, targets):
+@pytest.fixture
+def page_cache_on(app):
+    """The public page cache as in production, so what it stores is attacked too."""
+    app.config["PUBLIC_CACHE_SECONDS"] = 60
+    clear_page_cache()
+    yield
+    app.config["PUBLIC_CACHE_SECONDS"] = 0
+    clear_page_cache()
+
+
+def test_hostile_query_parameters_and_path_arguments(client, targets, page_cache_on):
     failures = []
     for path, names in sorted(targets.parameters.items()):
         baseline = targets.baselines.get(path.split("?")[0], [])

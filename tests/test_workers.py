@@ -6,6 +6,7 @@ import http.client
 import os
 import re
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -170,7 +171,7 @@ def _serve(app: Flask, directory: Path, settings: dict[str, str]) -> Iterator[Se
         _wait_until_both_workers_serve(server)
         yield server
     finally:
-        process.terminate()
+        process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:

@@ -1,6 +1,13 @@
 """Typed SQLAlchemy models, one module per aggregate."""
 
 from portal.models.content import EntryRoute, ServiceArea, ServiceAreaRoute
-from portal.models.matching import MatchFeedback, MatchingIndexVersion
+from portal.models.matching import MatchFeedback, MatchingIndexFile, MatchingIndexVersion
 
-__all__ = ["EntryRoute", "MatchFeedback", "MatchingIndexVersion", "ServiceArea", "ServiceAreaRoute"]
+__all__ = [
+    "EntryRoute",
+    "MatchFeedback",
+    "MatchingIndexFile",
+    "MatchingIndexVersion",
+    "ServiceArea",
+    "ServiceAreaRoute",
+]

@@ -1,23 +1,21 @@
-"""The matcher inside the portal: build, persist, share between workers, and suggest."""
+"""The matcher inside the portal: built, stored in the database, shared by every worker and host."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
-import shutil
 import threading
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from matching import Document, Matcher, MatcherLoadError
 from matching.documents import corpus_hash
 from portal.extensions import db
-from portal.models import MatchingIndexVersion, ServiceArea
+from portal.models import MatchingIndexFile, MatchingIndexVersion, ServiceArea
 from portal.services.service_areas import all_service_areas
 
 logger = logging.getLogger(__name__)
@@ -45,34 +43,82 @@ def index_fingerprint(documents: list[Document], expansions: dict[str, str]) -> 
     return hashlib.sha256((corpus_hash(documents) + canonical).encode("utf-8")).hexdigest()
 
 
-def build_index(index_root: Path, abbreviations: dict[str, dict[str, str]]) -> MatchingIndexVersion:
-    """Fit the matcher on every profile, save it, and record it as the current version.
+class IndexUnavailableError(RuntimeError):
+    """No usable index: none has been built yet, or the stored one cannot be loaded."""
 
-    Nothing is refitted when the newest saved index was built from the same documents and abbreviations.
+
+def build_index(abbreviations: dict[str, dict[str, str]]) -> MatchingIndexVersion:
+    """Fit the matcher on every profile and store it, files and all, as the newest version.
+
+    Nothing is refitted when the newest stored index was built from the same documents and abbreviations.
+    The version and its files join the caller's transaction, so they are committed together or not at all.
     """
     documents = [area_document(area) for area in all_service_areas()]
     expansions = abbreviation_expansions(abbreviations)
     fingerprint = index_fingerprint(documents, expansions)
     latest = latest_version()
-    if latest and latest.corpus_hash == fingerprint and Path(latest.directory).is_dir():
+    if latest and latest.corpus_hash == fingerprint and _has_files(latest):
         return latest
     matcher = Matcher(abbreviations=expansions).fit(documents)
-    directory = Path(index_root) / fingerprint[:16]
-    if directory.exists():
-        shutil.rmtree(directory)
-    matcher.save(directory)
-    version = MatchingIndexVersion(
-        corpus_hash=fingerprint, directory=str(directory), document_count=len(documents)
-    )
+    version = MatchingIndexVersion(corpus_hash=fingerprint, document_count=len(documents))
+    version.files = [
+        MatchingIndexFile(name=name, sha256=_sha256(data), data=data)
+        for name, data in sorted(matcher.to_files().items())
+    ]
     db.session.add(version)
     db.session.flush()
     return version
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _has_files(version: MatchingIndexVersion) -> bool:
+    statement = (
+        select(func.count()).select_from(MatchingIndexFile).where(MatchingIndexFile.version_id == version.id)
+    )
+    return bool(db.session.scalar(statement))
 
 
 def latest_version() -> MatchingIndexVersion | None:
     """The newest recorded index, which every worker should answer from."""
     statement = select(MatchingIndexVersion).order_by(MatchingIndexVersion.id.desc()).limit(1)
     return db.session.scalars(statement).first()
+
+
+def index_files(version: MatchingIndexVersion) -> dict[str, bytes]:
+    """The stored files of ``version``, name to bytes, each checked against its recorded checksum."""
+    statement = select(MatchingIndexFile.name, MatchingIndexFile.sha256, MatchingIndexFile.data).where(
+        MatchingIndexFile.version_id == version.id
+    )
+    files: dict[str, bytes] = {}
+    for name, checksum, data in db.session.execute(statement):
+        # Some PostgreSQL drivers return BYTEA as a memoryview.
+        data = bytes(data)
+        if _sha256(data) != checksum:
+            raise IndexUnavailableError(
+                f"file {name} of matching index version {version.id} does not match its checksum: "
+                "the stored index has changed; rebuild it with `flask matching build`"
+            )
+        files[name] = data
+    if not files:
+        raise IndexUnavailableError(
+            f"matching index version {version.id} has no stored files: run `flask matching build`"
+        )
+    return files
+
+
+def load_version(version: MatchingIndexVersion) -> Matcher:
+    """The matcher stored as ``version``, from the database alone; IndexUnavailableError if it is unusable."""
+    files = index_files(version)
+    try:
+        return Matcher.from_files(files)
+    except MatcherLoadError as error:
+        raise IndexUnavailableError(
+            f"matching index version {version.id} could not be loaded: {error}; "
+            "rebuild it with `flask matching build`"
+        ) from error
 
 
 @dataclass
@@ -88,10 +134,6 @@ class _LoadedIndex:
 _loaded = _LoadedIndex()
 
 
-class IndexUnavailableError(RuntimeError):
-    """No usable index has been built yet."""
-
-
 def current_matcher() -> Matcher:
     """The matcher for the newest index version, reloading when another process built a new one."""
     now = time.monotonic()
@@ -103,10 +145,7 @@ def current_matcher() -> Matcher:
         if version is None:
             raise IndexUnavailableError("the matching index has not been built: run `flask matching build`")
         if version.id != _loaded.version_id:
-            try:
-                _loaded.matcher = Matcher.load(version.directory)
-            except (MatcherLoadError, OSError) as error:
-                raise IndexUnavailableError(f"the matching index could not be loaded: {error}") from error
+            _loaded.matcher = load_version(version)
             _loaded.version_id = version.id
             logger.info("Loaded matching index version %s", version.id)
         return _loaded.matcher

@@ -65,6 +65,12 @@ class MatchParameters(BaseModel):
     def _blank_stage_is_none(cls, value: Any) -> Any:
         return None if value == "" else value
 
+    @field_validator("limit", mode="before")
+    @classmethod
+    def _whole_float_is_an_integer(cls, value: Any) -> Any:
+        # JSON Schema counts 5.0 as an integer, so the API must too; NaN, Infinity and 5.5 stay refused.
+        return int(value) if isinstance(value, float) and value.is_integer() else value
+
 
 @dataclass(frozen=True)
 class MatchRequest:

@@ -59,9 +59,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with app.app_context():
         upgrade()
         load_content(read_content(app.config["CONTENT_DIR"]))
-        build_index(app.config["MATCHING_INDEX_DIR"], app.extensions["content_reference"].abbreviations)
+        build_index(app.extensions["content_reference"].abbreviations)
         db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    app.config["PUBLIC_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

@@ -100,3 +100,19 @@ def test_find_your_fit_results_are_accessible_and_work_without_javascript(live_s
     page.click("button:has-text('Show my suggestions')")
     assert _violations(page) == []
     context.close()
+
+
+def test_the_browser_enforces_the_policy_and_runs_only_the_planned_scripts(live_server, browser_page):
+    # Injected by the browser itself, before any page script, so the policy does not apply to it.
+    browser_page.add_init_script(
+        "window.__violations = [];"
+        "document.addEventListener('securitypolicyviolation', e => window.__violations.push(e.blockedURI));"
+    )
+    browser_page.goto(
+        live_server + "/service-areas/compare?slugs=%3Cscript%3Ealert(1)%3C/script%3E,audiology"
+    )
+    browser_page.wait_for_load_state("networkidle")
+    classes = browser_page.evaluate("document.body.className")
+    assert "js-enabled" in classes and "nhsuk-frontend-supported" in classes
+    assert browser_page.evaluate("window.__violations") == []
+    assert "<script>alert(1)</script>" in browser_page.locator("main").inner_text()

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 
 from matching import Document, Matcher
@@ -149,3 +154,42 @@ def corpus() -> list[Document]:
 def matcher(corpus: list[Document]) -> Matcher:
     """A matcher fitted once on the corpus; tests must not change it."""
     return Matcher(abbreviations=ABBREVIATIONS).fit(corpus)
+
+
+@pytest.fixture
+def saved(matcher: Matcher, tmp_path: Path) -> Path:
+    """A directory holding the shared matcher, saved."""
+    directory = tmp_path / "index"
+    matcher.save(directory)
+    return directory
+
+
+def sha256(data: bytes) -> str:
+    """Hex SHA-256, as the manifest lists it."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def edit_manifest(directory: Path, change: Callable[[dict], object]) -> None:
+    """Rewrite manifest.json after ``change`` has edited it."""
+    manifest = json.loads((directory / "manifest.json").read_text())
+    change(manifest)
+    (directory / "manifest.json").write_text(json.dumps(manifest))
+
+
+def replace_file(directory: Path, name: str, data: bytes) -> None:
+    """Write ``name`` and its checksum in the manifest, as anyone who can write the folder can."""
+    (directory / name).write_bytes(data)
+    edit_manifest(directory, lambda manifest: manifest["files"].update({name: sha256(data)}))
+
+
+class Tripwire:
+    """Unpickling this records that code ran."""
+
+    ran = False
+
+    def __reduce__(self) -> tuple:
+        return (_trip, ())
+
+
+def _trip() -> None:
+    Tripwire.ran = True

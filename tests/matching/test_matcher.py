@@ -196,3 +196,11 @@ def test_k_limits_the_matches(matcher: Matcher) -> None:
 def test_query_must_be_text(matcher: Matcher) -> None:
     with pytest.raises(TypeError):
         matcher.query(42)  # type: ignore[arg-type]
+
+
+def test_fitted_state_is_parameters_and_attributes_ending_in_underscore(corpus: list[Document]) -> None:
+    fitted = Matcher(abbreviations=ABBREVIATIONS).fit(corpus)
+    for text in ["Audiologist", "hearing aids", "audiolgy"]:
+        fitted.query(text, kind=None)
+    parameters = set(fitted.get_params())
+    assert {name for name in vars(fitted) if not name.endswith("_")} == parameters

@@ -64,3 +64,13 @@ def test_multi_word_abbreviation() -> None:
 
 def test_char_text_holds_meaningful_words_and_expansions() -> None:
     assert ANALYZER.char_text("I like the ECG") == "ecg electrocardiogram"
+
+
+def test_the_feature_cache_is_made_with_the_analyzer_and_stays_bounded() -> None:
+    analyzer = TextAnalyzer(AbbreviationTable({"ECG": "electrocardiogram"}))
+    before = set(vars(analyzer))
+    assert analyzer.feature_set("Heart rhythm specialist") == frozenset(analyzer("Heart rhythm specialist"))
+    assert set(vars(analyzer)) == before
+    for number in range(10_001):
+        analyzer.feature_set(f"title {number}")
+    assert len(analyzer._feature_sets) <= 10_000

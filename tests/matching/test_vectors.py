@@ -69,9 +69,9 @@ def bench():
 
 @pytest.fixture(scope="module")
 def real_matcher(bench) -> Matcher:
-    """A matcher on the real profiles and 300 synthetic opportunities, as the benchmark builds it."""
+    """A matcher on the real profiles and 100 synthetic opportunities, as the benchmark builds it."""
     profiles = bench.load_profiles()
-    records = profiles + bench.synthetic_opportunities(profiles, 300)
+    records = profiles + bench.synthetic_opportunities(profiles, 100)
     documents = [Document(id=r.id, fields=r.fields, kind=r.kind, tags=r.tags) for r in records]
     return Matcher(abbreviations=bench.load_abbreviations()).fit(documents)
 
