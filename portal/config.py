@@ -112,7 +112,6 @@ def _shared(env: dict[str, str], instance_dir: Path) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL", f"sqlite:///{instance_dir / 'portal.sqlite3'}"),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "CONTENT_DIR": Path(env.get("CONTENT_DIR", PROJECT_ROOT / "content")),
-        "MATCHING_INDEX_DIR": Path(env.get("MATCHING_INDEX_DIR", instance_dir / "matching-index")),
         "REDIS_URL": redis_url,
         "MAIL_URL": env.get("MAIL_URL"),
         # Pages and API bodies are small; routes that take uploads set their own, larger limit.

@@ -41,7 +41,6 @@ PORTAL_SETTINGS = (
     "RATELIMIT_KEY_PREFIX",
     "MAIL_URL",
     "CONTENT_DIR",
-    "MATCHING_INDEX_DIR",
     "WEB_CONCURRENCY",
 )
 LINE = re.compile(r"<(?P<pid>\d+)> (?P<method>[A-Z]+) (?P<path>\S+) (?P<status>\d{3}) \d+ms")
@@ -117,8 +116,6 @@ def _environment(app: Flask, port: int, settings: dict[str, str]) -> dict[str, s
         PYTHONDONTWRITEBYTECODE="1",
         **settings,
     )
-    if app.config.get("MATCHING_INDEX_DIR"):
-        env["MATCHING_INDEX_DIR"] = str(app.config["MATCHING_INDEX_DIR"])
     return env
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from portal.api import serializers
@@ -54,30 +52,28 @@ def entry_route(slug: str):
 @limiter.limit("60 per minute")
 def match() -> Response:
     """Suggest service areas for free text: ``q``, optional ``stage`` and ``limit``."""
-    body, status = _match_answer()
-    response = jsonify(body)
+    response, status = _match_answer()
     response.status_code = status
     # The answer repeats what the person typed: no browser or shared cache may keep it.
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
-def _match_answer() -> tuple[dict[str, Any], int]:
+def _match_answer() -> tuple[Response, int]:
     if request.method == "POST" and not request.is_json:
-        return _error(400, "bad_request", 'Send JSON (Content-Type: application/json) such as {"q": "x"}.')
+        return json_error(
+            400, "bad_request", 'Send JSON (Content-Type: application/json) such as {"q": "x"}.'
+        )
+    # The raw body goes to the strict parser: Flask's own JSON parsing accepts NaN and has no depth limit.
     data = request.get_data(cache=False) if request.method == "POST" else request.args
     try:
         match_request = parse_match_request(data)
         reference = current_app.extensions["content_reference"]
-        return suggest(match_request, reference.vocabulary["school_subjects"]), 200
+        return jsonify(suggest(match_request, reference.vocabulary["school_subjects"])), 200
     except MatchRequestError as error:
-        return _error(400, "bad_request", str(error))
+        return json_error(400, "bad_request", str(error))
     except IndexUnavailableError:
-        return _error(503, "index_unavailable", "Matching is not ready yet. Please try again shortly.")
-
-
-def _error(status: int, code: str, message: str) -> tuple[dict[str, Any], int]:
-    return {"error": {"code": code, "message": message}}, status
+        return json_error(503, "index_unavailable", "Matching is not ready yet. Please try again shortly.")
 
 
 @bp.get("/openapi.json")
