@@ -24,7 +24,11 @@ def _handle_http_error(error: HTTPException) -> tuple[Response | str, int, dict[
     status = error.code or 500
     if isinstance(error, SecurityError):
         # An untrusted Host header: nothing about the request can be used, not even to build links.
-        return "Bad request: this address is not served here.", 400, {"Content-Type": "text/plain"}
+        message = "This address is not served here."
+        if wants_json():
+            body, _ = json_error(400, "bad_request", message)
+            return body, 400, {}
+        return message, 400, {"Content-Type": "text/plain; charset=utf-8"}
     # A 405 must say which methods the URL does take (RFC 9110, section 15.5.6).
     headers = {"Allow": ", ".join(error.valid_methods)} if isinstance(error, MethodNotAllowed) else {}
     if wants_json():

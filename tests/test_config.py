@@ -142,7 +142,9 @@ def production_app(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Flask:
 
 def test_production_refuses_a_forged_host_header(production_app: Flask):
     client = production_app.test_client()
-    assert client.get("/api/v1/service-areas", headers={"Host": "evil.example"}).status_code == 400
+    refused = client.get("/api/v1/service-areas", headers={"Host": "evil.example"})
+    assert refused.status_code == 400 and refused.get_json()["error"]["code"] == "bad_request"
+    assert "evil.example" not in refused.text
     assert (
         client.get("/api/v1/service-areas", headers={"Host": "careers.example.org.evil"}).status_code == 400
     )
@@ -153,7 +155,9 @@ def test_production_refuses_a_forged_host_header(production_app: Flask):
 
 
 def test_forged_host_on_a_page_gets_a_plain_400_not_a_crash(production_app: Flask):
-    assert production_app.test_client().get("/", headers={"Host": "evil.example"}).status_code == 400
+    refused = production_app.test_client().get("/", headers={"Host": "evil.example"})
+    assert refused.status_code == 400 and refused.mimetype == "text/plain"
+    assert "evil.example" not in refused.text
 
 
 @pytest.mark.parametrize("environment", ["development", "testing", "production"])

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from portal.api import serializers
 from portal.api.openapi import openapi_document
 from portal.errors import json_error
-from portal.extensions import limiter
+from portal.extensions import limiter, shared_limit
 from portal.services import entry_routes as route_service
 from portal.services import service_areas as area_service
 from portal.services.matching import IndexUnavailableError
@@ -49,7 +49,7 @@ def entry_route(slug: str):
 
 
 @bp.route("/match", methods=["GET", "POST"])
-@limiter.limit("60 per minute")
+@limiter.limit(shared_limit(60))
 def match() -> Response:
     """Suggest service areas for free text: ``q``, optional ``stage`` and ``limit``."""
     response, status = _match_answer()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from portal.explore.forms import FeedbackForm, FindYourFitForm
-from portal.extensions import db, limiter
+from portal.extensions import db, limiter, shared_limit
 from portal.links import absolute_url
 from portal.services import feedback as feedback_service
 from portal.services.entry_routes import STAGES, routes_for
@@ -28,7 +28,7 @@ def find_your_fit() -> str:
 
 
 @bp.post("/find-your-fit")
-@limiter.limit("20 per minute")
+@limiter.limit(shared_limit(20))
 def results() -> str | tuple[str, int]:
     """Suggestions for what was typed; the words are used for this answer only and never stored."""
     form = FindYourFitForm().with_choices(_labels())
@@ -72,7 +72,7 @@ def shared() -> str:
 
 
 @bp.post("/find-your-fit/feedback")
-@limiter.limit("10 per minute")
+@limiter.limit(shared_limit(10))
 def feedback():
     """Store 'was this useful?' anonymously and thank the person."""
     form = FeedbackForm()
