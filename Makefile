@@ -44,13 +44,13 @@ $(VENV)/.installed: requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@echo "==> Installing pinned Python packages"
 	@$(PIP) -r requirements.txt 2>&1 | grep -v "is ignored" || true
-	@$(BIN)/python -c "import flask, sklearn, nhsuk_frontend_jinja, redis" 
+	@$(BIN)/python -c "import flask, sklearn, nhsuk_frontend_jinja, redis, pydantic, nh3"
 	@touch $@
 
 $(VENV)/.test-installed: $(VENV)/.installed requirements-test.txt
 	@echo "==> Installing pinned test tools"
 	@$(PIP) -r requirements-test.txt 2>&1 | grep -v "is ignored" || true
-	@$(BIN)/python -c "import pytest, playwright, axe_playwright_python, textstat, bandit"
+	@$(BIN)/python -c "import pytest, playwright, axe_playwright_python, textstat, bandit, schemathesis"
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json

@@ -92,3 +92,9 @@ def test_any_text_gets_json_never_a_crash(client, text):
         assert all(0.0 <= s["score"] <= 1.0 for s in body["suggestions"])
     else:
         assert body["error"]["message"]
+
+
+@pytest.mark.parametrize("query", ["q=hearing+aids", "q="])
+def test_answers_that_repeat_the_typed_text_are_never_stored_by_a_cache(client, query):
+    assert client.get(f"/api/v1/match?{query}").headers["Cache-Control"] == "no-store"
+    assert client.post("/api/v1/match", json={"q": "hearing aids"}).headers["Cache-Control"] == "no-store"
