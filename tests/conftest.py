@@ -38,7 +38,6 @@ def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
         {
             "PORTAL_ENV": "testing",
             "SQLALCHEMY_DATABASE_URI": url,
-            "MATCHING_INDEX_DIR": Path(tmp_path_factory.mktemp("index")),
             "SERVER_NAME": "localhost",
             "PUBLIC_URL": "http://localhost",
         }

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from matching import Document, Matcher, MatcherLoadError
 from matching.documents import corpus_hash
@@ -50,14 +50,15 @@ class IndexUnavailableError(RuntimeError):
 def build_index(abbreviations: dict[str, dict[str, str]]) -> MatchingIndexVersion:
     """Fit the matcher on every profile and store it, files and all, as the newest version.
 
-    Nothing is refitted when the newest stored index was built from the same documents and abbreviations.
-    The version and its files join the caller's transaction, so they are committed together or not at all.
+    Nothing is refitted when the newest stored index was built from the same documents and abbreviations
+    and still loads. The version and its files join the caller's transaction, so they are committed
+    together or not at all.
     """
     documents = [area_document(area) for area in all_service_areas()]
     expansions = abbreviation_expansions(abbreviations)
     fingerprint = index_fingerprint(documents, expansions)
     latest = latest_version()
-    if latest and latest.corpus_hash == fingerprint and _has_files(latest):
+    if latest and latest.corpus_hash == fingerprint and _loads(latest):
         return latest
     matcher = Matcher(abbreviations=expansions).fit(documents)
     version = MatchingIndexVersion(corpus_hash=fingerprint, document_count=len(documents))
@@ -74,11 +75,14 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _has_files(version: MatchingIndexVersion) -> bool:
-    statement = (
-        select(func.count()).select_from(MatchingIndexFile).where(MatchingIndexFile.version_id == version.id)
-    )
-    return bool(db.session.scalar(statement))
+def _loads(version: MatchingIndexVersion) -> bool:
+    """Whether the stored version can still be loaded: not damaged, nor saved by other library versions."""
+    try:
+        load_version(version)
+    except IndexUnavailableError as error:
+        logger.warning("Building the matching index again: %s", error)
+        return False
+    return True
 
 
 def latest_version() -> MatchingIndexVersion | None:

@@ -16,6 +16,7 @@ MAX_TEXT = 1000
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 50
 PREFERENCE_BOOST = 0.04
+NOT_ONLY_WHITESPACE = r"[^\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
 FIT_ORDER = {"best": 0, "great": 1, "good": 2}
 LAB_SETTINGS = {"hospital-laboratory", "regional-or-national-laboratory", "clean-room"}
 COMMUNITY_SETTINGS = {"community", "schools", "patients-homes"}
@@ -52,7 +53,8 @@ class MatchParameters(BaseModel):
     q: str = Field(
         min_length=1,
         max_length=MAX_TEXT,
-        pattern=r"\S",
+        # At least one character that Python's strip() keeps: JSON Schema's \S would let "\x85" through.
+        pattern=NOT_ONLY_WHITESPACE,
         description="What the person enjoys, is curious about or has done, in their own words.",
     )
     stage: Literal[STAGES] | None = Field(  # type: ignore[valid-type]

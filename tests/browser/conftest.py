@@ -53,7 +53,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         {
             "PORTAL_ENV": "testing",
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
-            "MATCHING_INDEX_DIR": database.parent / "index",
         }
     )
     with app.app_context():

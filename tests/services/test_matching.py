@@ -74,6 +74,16 @@ def test_a_version_without_stored_files_is_built_again(app, db_session):
     assert "manifest.json" in svc.index_files(rebuilt)
 
 
+def test_a_damaged_stored_index_is_built_again(app, db_session, fresh_worker):
+    damaged = svc.latest_version()
+    row = db_session.get(MatchingIndexFile, (damaged.id, "index-0.npz"))
+    row.data = row.data[:-1]
+    db_session.flush()
+    rebuilt = svc.build_index(app.extensions["content_reference"].abbreviations)
+    assert rebuilt.id > damaged.id
+    assert svc.current_matcher().query("hearing aids").matches
+
+
 def test_the_version_and_its_files_are_stored_in_one_transaction(app, db_session):
     abbreviations = {
         **app.extensions["content_reference"].abbreviations,
