@@ -67,5 +67,9 @@ def build_command() -> None:
 
 def init_app(app: Flask) -> None:
     """Register the command groups."""
+    from portal import jobs, mail
+
     app.cli.add_command(content_cli)
     app.cli.add_command(matching_cli)
+    jobs.register_cli(app)
+    mail.register_cli(app)

@@ -114,6 +114,9 @@ def _shared(env: dict[str, str], instance_dir: Path) -> dict[str, Any]:
         "CONTENT_DIR": Path(env.get("CONTENT_DIR", PROJECT_ROOT / "content")),
         "REDIS_URL": redis_url,
         "MAIL_URL": env.get("MAIL_URL"),
+        "MAIL_FROM": env.get("MAIL_FROM"),
+        "MAIL_OUTBOX_DIR": env.get("MAIL_OUTBOX_DIR"),
+        "JOBS_QUEUE": env.get("JOBS_QUEUE", "portal"),
         # Pages and API bodies are small; routes that take uploads set their own, larger limit.
         "MAX_CONTENT_LENGTH": 64 * KIB,
         "MAX_FORM_MEMORY_SIZE": 16 * KIB,

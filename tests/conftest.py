@@ -39,6 +39,7 @@ def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
             "SQLALCHEMY_DATABASE_URI": url,
             "SERVER_NAME": "localhost",
             "PUBLIC_URL": "http://localhost",
+            "MAIL_OUTBOX_DIR": tmp_path_factory.mktemp("outbox"),
         }
     )
     with app.app_context():
