@@ -20,6 +20,7 @@ _INLINE_SCRIPT = re.compile(r"<script(?P<attributes>[^>]*)>(?P<body>.*?)</script
 _DATA_BLOCK = re.compile(r"""type\s*=\s*["']application/(ld\+)?json["']""")
 # Package templates whose inline scripts the portal renders.
 PACKAGE_TEMPLATES = ("nhsuk/template.jinja",)
+FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
 
 class InlineScriptError(RuntimeError):
@@ -95,6 +96,22 @@ def refuse_oversized_bodies() -> None:
         abort(413)
 
 
+def _request_texts() -> list[str]:
+    texts = [request.path, *request.args.keys()]
+    texts += [value for values in request.args.listvalues() for value in values]
+    if request.mimetype in FORM_TYPES:
+        texts += [*request.form.keys(), *(v for values in request.form.listvalues() for v in values)]
+    return texts
+
+
+def refuse_nul_characters() -> None:
+    """Answer 400 when the path, a parameter or a body holds a NUL character, which no text needs."""
+    # PostgreSQL cannot store or even compare text holding NUL, so it would otherwise surface as a 500.
+    json_nul = request.is_json and b"\\u0000" in request.get_data(cache=True)
+    if json_nul or any("\x00" in text for text in _request_texts()):
+        abort(400, description="Text cannot contain NUL characters.")
+
+
 def _all_template_names(app: Flask) -> list[str]:
     own = app.jinja_env.list_templates(filter_func=lambda name: not name.startswith("nhsuk/"))
     return [*own, *PACKAGE_TEMPLATES]
@@ -105,6 +122,7 @@ def init_app(app: Flask) -> None:
     hashes = template_script_hashes(app.jinja_env.loader, _all_template_names(app))
     app.extensions["content_security_policy"] = content_security_policy(hashes)
     app.before_request(refuse_oversized_bodies)
+    app.before_request(refuse_nul_characters)
     app.after_request(add_security_headers)
     if app.config.get("PORTAL_ENV") == "production":
 

@@ -66,6 +66,7 @@ RAW_JSON_BODIES = (
     b'{"q": "x", "limit": -Infinity}',
     b"[" * 10_000 + b"]" * 10_000,
     b'{"a":' * 5_000 + b"1" + b"}" * 5_000,
+    b'{"q": "nul\\u0000byte"}',
     b"{not json",
     b"\xff\xfe\x00garbage",
     b'"just a string"',
@@ -176,7 +177,8 @@ def concrete_paths(app: Flask, rule: Any, real: dict[str, list[str]]) -> Iterato
             yield url_for(rule.endpoint)
             return
         names = sorted(rule.arguments)
-        candidates = [real.get(name, [SAFE_VALUE]) + list(MARKUP[:2]) + ["a" * 300] for name in names]
+        hostile = [*MARKUP[:2], "a" * 300, "nul\x00byte", "right\u202eleft"]
+        candidates = [real.get(name, [SAFE_VALUE]) + hostile for name in names]
         for position in range(max(len(c) for c in candidates)):
             values = {n: c[min(position, len(c) - 1)] for n, c in zip(names, candidates, strict=True)}
             yield url_for(rule.endpoint, **values)

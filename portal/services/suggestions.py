@@ -16,7 +16,9 @@ MAX_TEXT = 1000
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 50
 PREFERENCE_BOOST = 0.04
-NOT_ONLY_WHITESPACE = r"[^\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+_WHITESPACE = r"\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# No NUL anywhere (the portal refuses it in every request), and one character Python's strip() keeps.
+TEXT_PATTERN = rf"^[^\x00]*[^\x00{_WHITESPACE}][^\x00]*$"
 FIT_ORDER = {"best": 0, "great": 1, "good": 2}
 LAB_SETTINGS = {"hospital-laboratory", "regional-or-national-laboratory", "clean-room"}
 COMMUNITY_SETTINGS = {"community", "schools", "patients-homes"}
@@ -48,13 +50,13 @@ class MatchParameters(BaseModel):
     """The wire form of a match request (query string or JSON body): the one definition that both
     validates requests and describes them in the OpenAPI document."""
 
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
 
     q: str = Field(
         min_length=1,
         max_length=MAX_TEXT,
-        # At least one character that Python's strip() keeps: JSON Schema's \S would let "\x85" through.
-        pattern=NOT_ONLY_WHITESPACE,
+        # Spelled out because JSON Schema's \S would let "\x85" through, which strip() removes.
+        pattern=TEXT_PATTERN,
         description="What the person enjoys, is curious about or has done, in their own words.",
     )
     stage: Literal[STAGES] | None = Field(  # type: ignore[valid-type]
@@ -90,7 +92,9 @@ def _message(error: dict[str, Any]) -> str:
     field = error["loc"][0] if error["loc"] else None
     kind = error["type"]
     if field == "q":
-        if kind in ("missing", "string_too_short"):
+        if kind == "string_pattern_mismatch" and "\x00" in str(error["input"]):
+            return "q cannot contain NUL characters."
+        if kind in ("missing", "string_too_short", "string_pattern_mismatch"):
             return "Tell us something about what you enjoy or have done: q is empty."
         if kind == "string_too_long":
             return f"q is {len(error['input'])} characters long; please keep it to {MAX_TEXT}."
@@ -99,6 +103,8 @@ def _message(error: dict[str, Any]) -> str:
         return f"limit must be a whole number from 1 to {MAX_LIMIT}."
     if field == "stage":
         return f"stage must be one of: {', '.join(STAGES)}."
+    if kind == "extra_forbidden":
+        return f"Unknown field {str(field)[:40]!r}: send only q, stage and limit."
     if kind == "json_invalid":
         return f"The body is not valid JSON ({error['ctx']['error']})."
     return 'Send a JSON object such as {"q": "I like physics"}.'
@@ -108,7 +114,9 @@ def _parameters(data: Mapping[str, Any] | str | bytes, strict: bool) -> MatchPar
     try:
         if isinstance(data, str | bytes):
             return MatchParameters.model_validate_json(data, strict=strict)
-        return MatchParameters.model_validate(dict(data), strict=strict)
+        # A query string or form may carry other parameters (a campaign tag, say); only a body is strict.
+        known = {key: data[key] for key in MatchParameters.model_fields if key in data}
+        return MatchParameters.model_validate(known, strict=strict)
     except ValidationError as error:
         raise MatchRequestError(_message(error.errors(include_url=False)[0])) from None
 
