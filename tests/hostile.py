@@ -74,6 +74,8 @@ RAW_JSON_BODIES = (
 )
 OVERSIZED_BODY = b"x" * (2 * 1024 * 1024)
 SAFE_VALUE = "heart"
+# Names that steer Flask's url_for, and that no view reads, so discovery would never find them.
+STEERING_PARAMETERS = ("endpoint", "_external", "_scheme", "_anchor", "_method", "values")
 
 
 @dataclass

@@ -20,6 +20,7 @@ from tests.hostile import (
     OVERSIZED_BODY,
     PAYLOADS,
     RAW_JSON_BODIES,
+    STEERING_PARAMETERS,
     Form,
     RecordingArgs,
     RecordingRequest,
@@ -142,6 +143,17 @@ def test_hostile_query_parameters_and_path_arguments(client, targets, page_cache
                 pairs = [(k, v) for k, v in baseline if k != name] + [(name, payload)]
                 response = client.get(with_query(path, pairs))
                 failures += [(path, name, p) for p in problems_in(response, payload, plain.get_data(True))]
+    assert not failures, _report(failures)
+
+
+def test_parameters_no_view_reads_change_nothing_and_never_build_absolute_links(client, targets):
+    failures = []
+    for path in sorted(targets.parameters):
+        pairs = [*targets.baselines.get(path, []), *((name, "1") for name in STEERING_PARAMETERS)]
+        response = client.get(with_query(path, pairs), headers={"Host": "evil.example"})
+        failures += [(path, "steering", p) for p in problems_in(response, None)]
+        if "evil.example" in response.get_data(as_text=True):
+            failures.append((path, "steering", "a link built from the Host header"))
     assert not failures, _report(failures)
 
 

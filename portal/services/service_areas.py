@@ -51,6 +51,10 @@ class BrowseFilters:
         values = {f.name: (args.get(f.name) or "").strip()[:200] for f in fields(cls)}
         return cls(**values)
 
+    def as_args(self) -> dict[str, str]:
+        """The filters that are set, as query-string arguments for links that keep them."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name)}
+
     @property
     def active(self) -> bool:
         """True when any filter or search is set."""
