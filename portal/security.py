@@ -92,7 +92,14 @@ def refuse_oversized_bodies() -> None:
     """Answer 413 before any view runs when the declared body is larger than MAX_CONTENT_LENGTH."""
     # Werkzeug enforces the limit only when a view reads the body; this covers the views that do not.
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
-    if limit is not None and (request.content_length or 0) > limit:
+    if limit is None:
+        return
+    if (request.content_length or 0) > limit:
+        abort(413)
+    # A chunked body declares no length, and Werkzeug silently cuts it at the limit: read it (bounded)
+    # and refuse it if it reached the limit, rather than answer from a truncated body.
+    chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    if request.content_length is None and chunked and len(request.get_data(cache=True)) >= limit:
         abort(413)
 
 

@@ -209,6 +209,25 @@ def test_oversized_bodies_are_refused_before_they_are_read(app, client):
                 assert response.get_json()["error"]["code"] == "request_entity_too_large"
 
 
+def test_a_chunked_body_over_the_limit_is_refused_not_cut_short(client):
+    body = b'{"q": "hearing"}' + b" " * (2 * 64 * 1024)
+    response = client.post(
+        "/api/v1/match",
+        input_stream=BytesIO(body),
+        headers={"Content-Type": "application/json", "Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+    assert response.status_code == 413
+    assert response.get_json()["error"]["code"] == "request_entity_too_large"
+    small = client.post(
+        "/api/v1/match",
+        input_stream=BytesIO(b'{"q": "hearing"}'),
+        headers={"Content-Type": "application/json", "Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+    assert small.status_code == 200 and small.get_json()["suggestions"]
+
+
 def test_a_method_a_route_does_not_take_is_a_405_that_says_which_it_does(app, client):
     methods_by_path: dict[str, set[str]] = {}
     for rule in app.url_map.iter_rules():
