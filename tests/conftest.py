@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
+import redis
 from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import text
@@ -93,3 +94,17 @@ def get_page(client):
         return parsed
 
     return fetch
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """TEST_REDIS_URL when that Redis answers; in CI an unreachable Redis is a failure, elsewhere a skip."""
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping()
+    except (redis.RedisError, OSError) as error:
+        message = f"Redis at {url} cannot be reached ({error}); start redis-server or set TEST_REDIS_URL"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return url

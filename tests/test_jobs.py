@@ -173,20 +173,6 @@ def test_the_worker_needs_redis(jobs_app: Flask):
     assert "REDIS_URL is not set" in result.output
 
 
-@pytest.fixture(scope="module")
-def redis_url() -> str:
-    """TEST_REDIS_URL when that Redis answers; in CI an unreachable Redis is a failure, elsewhere a skip."""
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping()
-    except (redis.RedisError, OSError) as error:
-        message = f"Redis at {url} cannot be reached ({error}); start redis-server or set TEST_REDIS_URL"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return url
-
-
 @pytest.fixture
 def queue_name(jobs_app: Flask, redis_url: str) -> Iterator[str]:
     """A queue of this test's own; its keys are deleted afterwards."""
