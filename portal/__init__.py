@@ -29,23 +29,27 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     logs.init_app(app)
 
-    from portal import errors, extensions, security, templating
+    from portal import auth, errors, extensions, security, templating
 
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(PROJECT_ROOT / "migrations"))
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)
+    auth.init_app(app)
     templating.init_app(app)
     security.init_app(app)
     errors.init_app(app)
 
     from portal import models  # noqa: F401  (registers the tables)
+    from portal.admin.routes import bp as admin_bp
     from portal.api.routes import bp as api_bp
     from portal.explore.routes import bp as explore_bp
+    from portal.opportunities.routes import bp as opportunities_bp
+    from portal.organisations.routes import bp as organisations_bp
     from portal.public.routes import bp as public_bp
 
-    app.register_blueprint(public_bp)
-    app.register_blueprint(explore_bp)
+    for blueprint in (public_bp, explore_bp, opportunities_bp, organisations_bp, admin_bp):
+        app.register_blueprint(blueprint)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     extensions.csrf.exempt(api_bp)
 

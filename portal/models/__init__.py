@@ -1,15 +1,28 @@
 """Typed SQLAlchemy models, one module per aggregate."""
 
+from portal.models.audit import AuditEntry
 from portal.models.content import EntryRoute, ServiceArea, ServiceAreaRoute
 from portal.models.matching import MatchFeedback, MatchingIndexFile, MatchingIndexVersion
+from portal.models.opportunities import ListingReport, Opportunity, OpportunityArea, OpportunityEvent
+from portal.models.organisations import Invitation, Membership, Organisation, RecoveryCode, User
 from portal.models.outbox import OutboxMessage
 
 __all__ = [
+    "AuditEntry",
     "EntryRoute",
+    "Invitation",
+    "ListingReport",
     "MatchFeedback",
     "MatchingIndexFile",
     "MatchingIndexVersion",
+    "Membership",
+    "Opportunity",
+    "OpportunityArea",
+    "OpportunityEvent",
+    "Organisation",
     "OutboxMessage",
+    "RecoveryCode",
     "ServiceArea",
     "ServiceAreaRoute",
+    "User",
 ]

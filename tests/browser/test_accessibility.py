@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
-AXE_RULES = {"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}
+from tests.browser.helpers import axe_violations, submit
+
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "instance" / "screenshots"
 PAGES = {
     "home": "/",
@@ -26,19 +26,11 @@ PAGES = {
 }
 
 
-def _violations(page) -> list[str]:
-    results = Axe().run(page, options=AXE_RULES)
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes, e.g. {v['nodes'][0]['target']})"
-        for v in results.response["violations"]
-    ]
-
-
 @pytest.mark.parametrize("name", sorted(PAGES))
-def test_page_has_no_wcag_violations(live_server, browser_page, name):
+def test_page_has_no_wcagaxe_violations(live_server, browser_page, name):
     browser_page.goto(live_server + PAGES[name])
     assert browser_page.locator("h1").count() == 1
-    assert _violations(browser_page) == []
+    assert axe_violations(browser_page) == []
 
 
 def test_profile_page_looks_like_an_nhs_service(live_server, browser_page):
@@ -55,7 +47,7 @@ def test_printed_profile_hides_navigation_and_forms(live_server, browser_page):
     assert not browser_page.locator(".nhsuk-header").is_visible()
     assert not browser_page.locator("form.app-stage-form").is_visible()
     assert browser_page.locator("h1").is_visible()
-    assert _violations(browser_page) == []
+    assert axe_violations(browser_page) == []
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     browser_page.pdf(path=str(SCREENSHOTS / "profile-print.pdf"))
 
@@ -64,7 +56,7 @@ def test_search_and_filters_work_without_javascript(live_server, no_js_page):
     no_js_page.goto(live_server + "/service-areas/")
     no_js_page.fill("#filter-q", "hearing")
     no_js_page.select_option("#filter-division", "physiological-sciences")
-    no_js_page.click("button:has-text('Apply filters')")
+    submit(no_js_page, "button:has-text('Apply filters')")
     assert "q=hearing" in no_js_page.url
     names = no_js_page.locator(".app-area-list a").all_inner_texts()
     assert "Audiology" in names
@@ -73,7 +65,7 @@ def test_search_and_filters_work_without_javascript(live_server, no_js_page):
 def test_stage_choice_works_without_javascript(live_server, no_js_page):
     no_js_page.goto(live_server + "/service-areas/audiology")
     no_js_page.select_option("#stage", "graduate")
-    no_js_page.click("button:has-text('Show my ways in')")
+    submit(no_js_page, "button:has-text('Show my ways in')")
     assert no_js_page.locator(".app-route-steps__item").count() > 0
 
 
@@ -87,18 +79,18 @@ def test_find_your_fit_results_are_accessible_and_work_without_javascript(live_s
     no_js_page.goto(live_server + "/find-your-fit")
     no_js_page.fill("#about", "I like physics and want to help treat cancer")
     no_js_page.check("input[name=stage][value=post16]")
-    no_js_page.click("button:has-text('Show my suggestions')")
+    submit(no_js_page, "button:has-text('Show my suggestions')")
     assert no_js_page.locator("h1").inner_text() == "Your suggestions"
     assert no_js_page.locator(".app-suggestion").count() > 0
     context = browser.new_context()
     page = context.new_page()
     page.goto(live_server + "/find-your-fit")
-    page.click("button:has-text('Show my suggestions')")
+    submit(page, "button:has-text('Show my suggestions')")
     assert page.locator(".nhsuk-error-summary").is_visible()
-    assert _violations(page) == []
+    assert axe_violations(page) == []
     page.fill("#about", "I like physics and want to help treat cancer")
-    page.click("button:has-text('Show my suggestions')")
-    assert _violations(page) == []
+    submit(page, "button:has-text('Show my suggestions')")
+    assert axe_violations(page) == []
     context.close()
 
 

@@ -1,0 +1,1 @@
+"""Organisations: sign-up, sign-in, members, and posting and importing their opportunities."""
