@@ -72,6 +72,8 @@ database: $(VENV)/.installed
 	@$(FLASK) db upgrade
 	@echo "==> Loading content"
 	@$(FLASK) content load
+	@echo "==> Demonstration data (a fresh embedded database only; DEMO_DATA=0 turns it off)"
+	@$(FLASK) demo seed-if-fresh
 
 lint: $(VENV)/.test-installed
 	@$(BIN)/ruff check portal matching tests bench wsgi.py

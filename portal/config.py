@@ -119,6 +119,8 @@ def _shared(env: dict[str, str], instance_dir: Path) -> dict[str, Any]:
         "JOBS_QUEUE": env.get("JOBS_QUEUE", "portal"),
         # Pages and API bodies are small; routes that take uploads set their own, larger limit.
         "MAX_CONTENT_LENGTH": 64 * KIB,
+        # Endpoints that take a file, and the body each may send (the file plus room for the form).
+        "UPLOAD_LIMITS": {"organisations.listing_import": 1024 * KIB + 64 * KIB},
         "MAX_FORM_MEMORY_SIZE": 16 * KIB,
         "MAX_FORM_PARTS": 100,
         "RATELIMIT_ENABLED": parse_flag(env, "RATELIMIT_ENABLED", default=True),

@@ -21,6 +21,7 @@ _DATA_BLOCK = re.compile(r"""type\s*=\s*["']application/(ld\+)?json["']""")
 # Package templates whose inline scripts the portal renders.
 PACKAGE_TEMPLATES = ("nhsuk/template.jinja",)
 FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+UPLOAD_CHUNK = 64 * 1024
 
 
 class InlineScriptError(RuntimeError):
@@ -88,19 +89,38 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+def _body_limit() -> int | None:
+    """MAX_CONTENT_LENGTH, or the larger allowance UPLOAD_LIMITS gives this endpoint."""
+    allowance = current_app.config.get("UPLOAD_LIMITS", {}).get(request.endpoint)
+    if allowance is None:
+        return current_app.config.get("MAX_CONTENT_LENGTH")
+    # Werkzeug reads the body up to this request's own limit, so the view can read the whole file.
+    request.max_content_length = allowance
+    # Werkzeug's multipart parser takes the body in 64 KiB chunks and refuses any chunk larger than
+    # the form memory limit, even one that is part of a file.
+    request.max_form_memory_size = max(current_app.config.get("MAX_FORM_MEMORY_SIZE") or 0, UPLOAD_CHUNK)
+    return allowance
+
+
+def _too_large() -> None:
+    if request.endpoint in current_app.config.get("UPLOAD_LIMITS", {}):
+        abort(413, description="The file is too large to upload: a file can be at most 1 MB.")
+    abort(413)
+
+
 def refuse_oversized_bodies() -> None:
-    """Answer 413 before any view runs when the declared body is larger than MAX_CONTENT_LENGTH."""
+    """Answer 413 before any view runs when the declared body is larger than the endpoint's limit."""
     # Werkzeug enforces the limit only when a view reads the body; this covers the views that do not.
-    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    limit = _body_limit()
     if limit is None:
         return
     if (request.content_length or 0) > limit:
-        abort(413)
+        _too_large()
     # A chunked body declares no length, and Werkzeug silently cuts it at the limit: read it (bounded)
     # and refuse it if it reached the limit, rather than answer from a truncated body.
     chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
     if request.content_length is None and chunked and len(request.get_data(cache=True)) >= limit:
-        abort(413)
+        _too_large()
 
 
 def _request_texts() -> list[str]:
@@ -128,7 +148,8 @@ def init_app(app: Flask) -> None:
     """Hash the templates' inline scripts into the policy and register the headers for every response."""
     hashes = template_script_hashes(app.jinja_env.loader, _all_template_names(app))
     app.extensions["content_security_policy"] = content_security_policy(hashes)
-    app.before_request(refuse_oversized_bodies)
+    # First of all hooks: CSRFProtect reads the form, and must already see this endpoint's body limit.
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_oversized_bodies)
     app.before_request(refuse_nul_characters)
     app.after_request(add_security_headers)
     if app.config.get("PORTAL_ENV") == "production":

@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 from bs4 import BeautifulSoup
 from flask import Flask, Request
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
+from werkzeug.routing.converters import NumberConverter
 from werkzeug.test import TestResponse
 
 MARKUP = (
@@ -104,6 +105,7 @@ def forms_on(path: str, html: str) -> list[Form]:
     found = []
     for element in soup.find_all("form"):
         form = Form(path, element.get("action") or path, element.get("method", "get").lower())
+        first_radio: dict[str, str] = {}
         for control in element.find_all(["input", "textarea", "select"]):
             name = control.get("name")
             if not name:
@@ -112,6 +114,11 @@ def forms_on(path: str, html: str) -> list[Form]:
             value = _control_value(control)
             if value is not None:
                 values.append(value)
+            if control.get("type") == "radio":
+                first_radio.setdefault(name, control.get("value", "on"))
+        # A person answers a question put as radios: with none chosen, they choose the first.
+        for name, value in first_radio.items():
+            form.fields[name] = form.fields[name] or [value]
         found.append(form)
     return found
 
@@ -162,11 +169,18 @@ class RecordingRequest(Request):
 def path_values(app: Flask) -> dict[str, list[str]]:
     """Real values for each URL argument name, so views get past their lookups."""
     with app.app_context():
+        from portal.extensions import db
         from portal.services.entry_routes import all_entry_routes
         from portal.services.service_areas import all_service_areas
+        from tests.factories import make_opportunity
 
+        # A live job (with JSON-LD and a report form); committing only releases the test's savepoint,
+        # so the listing outlives this app context and is still rolled back with the test.
+        listing = make_opportunity(type="job", pay_kind="salary", salary_min=24_000, salary_max=28_000)
+        db.session.commit()
         return {
             "slug": [all_service_areas()[0].slug, all_entry_routes()[0].slug],
+            "opportunity_id": [str(listing.id)],
         }
 
 
@@ -180,7 +194,14 @@ def concrete_paths(app: Flask, rule: Any, real: dict[str, list[str]]) -> Iterato
             return
         names = sorted(rule.arguments)
         hostile = [*MARKUP[:2], "a" * 300, "nul\x00byte", "right\u202eleft"]
-        candidates = [real.get(name, [SAFE_VALUE]) + hostile for name in names]
+        # A number argument cannot be built from text: send no such listing, and too big a number.
+        numbers = ["0", str(2**31), "9" * 30]
+        candidates = [
+            real.get(name, ["1"]) + numbers
+            if isinstance(rule._converters[name], NumberConverter)
+            else real.get(name, [SAFE_VALUE]) + hostile
+            for name in names
+        ]
         for position in range(max(len(c) for c in candidates)):
             values = {n: c[min(position, len(c) - 1)] for n, c in zip(names, candidates, strict=True)}
             yield url_for(rule.endpoint, **values)

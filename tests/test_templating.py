@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -44,6 +45,20 @@ def _plan():
     return [SimpleNamespace(route=route, fit=1, next_step=HOSTILE, area_note=HOSTILE)]
 
 
+def _opportunity():
+    organisation = SimpleNamespace(name=HOSTILE)
+    return SimpleNamespace(
+        id=1,
+        title=HOSTILE,
+        organisation=organisation,
+        type_label=HOSTILE,
+        town=HOSTILE,
+        online=False,
+        is_demo=True,
+        closes_on=date(2030, 1, 31),
+    )
+
+
 # For each macro: arguments that put hostile text everywhere it prints something.
 SAMPLES = {
     ("area-card.html", "area_card"): lambda: (_area(),),
@@ -61,6 +76,7 @@ SAMPLES = {
     ("route-steps.html", "route_steps"): lambda: (_plan(),),
     ("rows.html", "rows"): lambda: ([(HOSTILE, HOSTILE)],),
     ("stage-form.html", "stage_form"): lambda: (HOSTILE, HOSTILE, [HOSTILE]),
+    ("opportunity-summary.html", "opportunity_summary"): lambda: (_opportunity(), HOSTILE, HOSTILE),
 }
 
 

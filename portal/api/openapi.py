@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from portal.links import absolute_url
+from portal.services.opportunity_filters import SearchFilters
 from portal.services.suggestions import MatchParameters
 
 STRINGS = {"type": "array", "items": {"type": "string"}}
@@ -227,8 +228,76 @@ SCHEMAS["MatchResult"] = {
                 },
             },
         },
-        "opportunities": {"type": "array", "items": {"type": "object"}},
+        "opportunities": {"type": "array", "items": _ref("OpportunitySummary")},
     },
+}
+
+NULLABLE_NUMBER = {"type": ["number", "null"]}
+SCHEMAS["OpportunitySummary"] = {
+    "type": "object",
+    "required": [
+        "id",
+        "title",
+        "type",
+        "level",
+        "service_areas",
+        "organisation",
+        "location",
+        "closing_date",
+        "url",
+    ],
+    "properties": {
+        "id": {"type": "integer"},
+        "title": {"type": "string"},
+        "type": {"enum": list(SearchFilters.model_json_schema()["properties"]["type"]["items"]["enum"])},
+        "level": {"type": "string"},
+        "service_areas": STRINGS,
+        "organisation": {"type": "string"},
+        "location": {
+            "type": "object",
+            "description": 'An online listing\'s name is "Online", with no district or coordinates.',
+            "required": ["name", "postcode_district", "lat", "lon"],
+            "properties": {
+                "name": {"type": ["string", "null"]},
+                "postcode_district": {"type": ["string", "null"]},
+                "lat": NULLABLE_NUMBER,
+                "lon": NULLABLE_NUMBER,
+            },
+        },
+        "closing_date": {"type": "string", "format": "date"},
+        "url": {"type": "string", "description": "The listing's page"},
+        "distance_km": {
+            "type": ["number", "null"],
+            "description": "Only when near is given; null for an online listing",
+        },
+    },
+}
+SCHEMAS["OpportunityPage"] = {
+    "type": "object",
+    "required": ["count", "page", "pages", "items"],
+    "properties": {
+        "count": {"type": "integer", "description": "Live listings matching, on every page"},
+        "page": {"type": "integer"},
+        "pages": {"type": "integer"},
+        "items": {"type": "array", "items": _ref("OpportunitySummary")},
+    },
+}
+SCHEMAS["PlaceError"] = {
+    "allOf": [
+        _ref("Error"),
+        {
+            "type": "object",
+            "properties": {
+                "error": {
+                    "type": "object",
+                    "properties": {
+                        "code": {"enum": ["unknown_place", "ambiguous_place"]},
+                        "suggestions": {**STRINGS, "description": "Nearest spellings, or the namesakes"},
+                    },
+                }
+            },
+        },
+    ]
 }
 
 PATHS: dict[str, Any] = {
@@ -278,6 +347,25 @@ PATHS: dict[str, Any] = {
             },
             "responses": MATCH_RESPONSES,
         },
+    },
+    "/opportunities": {
+        "get": {
+            "operationId": "searchOpportunities",
+            "summary": "Live opportunities, 20 a page",
+            "description": (
+                "Only live listings whose closing date has not passed. Near a place, online listings are "
+                "included with a null distance_km, after the located ones when sorted by distance."
+            ),
+            "parameters": query_parameters(SearchFilters),
+            "responses": {
+                "200": _json(_ref("OpportunityPage"), "One page of live listings"),
+                "400": _json(
+                    {"anyOf": [_ref("Error"), _ref("PlaceError")]},
+                    "A parameter is not valid, or the place is unknown or ambiguous; the message says why",
+                ),
+                "429": _json(_ref("Error"), "Too many requests"),
+            },
+        }
     },
     "/openapi.json": {
         "get": {

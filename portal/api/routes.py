@@ -8,9 +8,13 @@ from portal.api import serializers
 from portal.api.openapi import openapi_document
 from portal.errors import json_error
 from portal.extensions import limiter, shared_limit
+from portal.links import absolute_url
 from portal.services import entry_routes as route_service
 from portal.services import service_areas as area_service
 from portal.services.matching import IndexUnavailableError
+from portal.services.opportunity_filters import SearchRequestError, parse_search_args
+from portal.services.opportunity_search import search_live_opportunities
+from portal.services.places import AmbiguousPlaceError, PlaceError
 from portal.services.suggestions import MatchRequestError, parse_match_request, suggest
 
 bp = Blueprint("api", __name__)
@@ -69,11 +73,31 @@ def _match_answer() -> tuple[Response, int]:
     try:
         match_request = parse_match_request(data)
         reference = current_app.extensions["content_reference"]
-        return jsonify(suggest(match_request, reference.vocabulary["school_subjects"])), 200
+        answer = suggest(match_request, reference.vocabulary["school_subjects"], _opportunity_url)
+        return jsonify(answer), 200
     except MatchRequestError as error:
         return json_error(400, "bad_request", str(error))
     except IndexUnavailableError:
         return json_error(503, "index_unavailable", "Matching is not ready yet. Please try again shortly.")
+
+
+def _opportunity_url(opportunity_id: int) -> str:
+    return absolute_url("opportunities.detail", opportunity_id=opportunity_id)
+
+
+@bp.get("/opportunities")
+@limiter.limit(shared_limit(120))
+def opportunities():
+    """Live opportunities by keyword, type, level, area, stage, closing date and place, a page at a time."""
+    try:
+        page = search_live_opportunities(parse_search_args(request.args))
+    except SearchRequestError as error:
+        return json_error(400, "bad_request", str(error))
+    except PlaceError as error:
+        code = "ambiguous_place" if isinstance(error, AmbiguousPlaceError) else "unknown_place"
+        body = {"code": code, "message": error.message, "suggestions": error.suggestions}
+        return jsonify({"error": body}), 400
+    return jsonify(serializers.opportunity_page(page))
 
 
 @bp.get("/openapi.json")

@@ -6,6 +6,8 @@ from typing import Any
 
 from portal.links import absolute_url
 from portal.models import EntryRoute, ServiceArea
+from portal.services.opportunity_filters import listing_summary, with_distance
+from portal.services.opportunity_search import SearchPage
 
 PROFILE_LIST_FIELDS = (
     "day_to_day",
@@ -77,3 +79,13 @@ def entry_route_detail(route: EntryRoute) -> dict[str, Any]:
     )
     detail["page_url"] = absolute_url("public.entry_route", slug=route.slug)
     return detail
+
+
+def opportunity_page(page: SearchPage) -> dict[str, Any]:
+    """One page of a search: the total ``count``, the page's ``items``, and where the page is."""
+    items = []
+    for found in page.results:
+        url = absolute_url("opportunities.detail", opportunity_id=found.opportunity.id)
+        item = listing_summary(found.opportunity, url)
+        items.append(with_distance(item, found.distance_km) if page.place else item)
+    return {"count": page.count, "page": page.page, "pages": page.pages, "items": items}

@@ -2,6 +2,7 @@
 
 from portal.models.audit import AuditEntry
 from portal.models.content import EntryRoute, ServiceArea, ServiceAreaRoute
+from portal.models.imports import ListingImport
 from portal.models.matching import MatchFeedback, MatchingIndexFile, MatchingIndexVersion
 from portal.models.opportunities import ListingReport, Opportunity, OpportunityArea, OpportunityEvent
 from portal.models.organisations import Invitation, Membership, Organisation, RecoveryCode, User
@@ -11,6 +12,7 @@ __all__ = [
     "AuditEntry",
     "EntryRoute",
     "Invitation",
+    "ListingImport",
     "ListingReport",
     "MatchFeedback",
     "MatchingIndexFile",

@@ -17,6 +17,8 @@ ORGANISATION_KINDS = {
 }
 PENDING, APPROVED, SUSPENDED = "pending", "approved", "suspended"
 OWNER, EDITOR = "owner", "editor"
+# An administrator turned the sign-up down (the reason is in the audit log).
+DECLINED = "declined"
 ROLES = (OWNER, EDITOR)
 
 
@@ -123,5 +125,7 @@ class Invitation(db.Model):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # SHA-256 of the emailed token: the token itself is never stored, so a copy of the table opens nothing.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
 
     organisation: Mapped[Organisation] = relationship()

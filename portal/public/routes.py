@@ -9,9 +9,12 @@ from portal.links import absolute_url
 from portal.services import entry_routes as route_service
 from portal.services import service_areas as area_service
 from portal.services.entry_routes import STAGES
+from portal.services.opportunity_filters import SearchFilters
+from portal.services.opportunity_search import search_live_opportunities
 
 bp = Blueprint("public", __name__)
 MAX_COMPARE = 3
+PROFILE_OPPORTUNITIES = 5
 
 
 @bp.get("/")
@@ -94,6 +97,10 @@ def service_area(slug: str) -> str:
         parent=next((a for a in family if a.slug == area.parent_slug), None),
         children=[a for a in family if a.slug != area.parent_slug],
         related=area_service.service_areas_by_slugs(area.field("related")),
+        # Cached with the page for up to PUBLIC_CACHE_SECONDS: a listing that closes may linger that long.
+        opportunities=search_live_opportunities(
+            SearchFilters(service_area=area.slug), per_page=PROFILE_OPPORTUNITIES
+        ),
     )
 
 

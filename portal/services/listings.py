@@ -377,7 +377,10 @@ def check_listing(values: Mapping[str, Any], today: date) -> tuple[ListingData |
         "hours": check.text("hours", "the hours"),
     }
     description = check.text("description", "a description", DESCRIPTION_LENGTH, required=True)
-    data["description"] = plain_description(description) if description else None
+    data["description"] = plain_description(description).strip() if description else None
+    if description and not data["description"]:
+        # Markup alone (a <script> block) cleans down to nothing, which must not pass as a description.
+        check.problem("description", "Enter a description in words: markup is removed")
     for section in _SECTIONS:
         section(check, data, kind)
     if check.problems:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -10,6 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from portal.services.entry_routes import STAGES, routes_for
 from portal.services.matching import current_matcher
+from portal.services.opportunity_filters import listing_summary
+from portal.services.opportunity_search import live_opportunities_for_areas
 from portal.services.service_areas import service_areas_by_slugs
 
 MAX_TEXT = 1000
@@ -22,6 +24,9 @@ TEXT_PATTERN = rf"^[^\x00]*[^\x00{_WHITESPACE}][^\x00]*$"
 FIT_ORDER = {"best": 0, "great": 1, "good": 2}
 LAB_SETTINGS = {"hospital-laboratory", "regional-or-national-laboratory", "clean-room"}
 COMMUNITY_SETTINGS = {"community", "schools", "patients-homes"}
+# Live listings shown beside the suggestions, from the areas of the first few.
+MAX_OPPORTUNITIES = 3
+OPPORTUNITY_AREAS = 3
 
 # What a person can say matters to them, and how a profile shows it.
 MATTERS = {
@@ -157,7 +162,16 @@ def _preference_reasons(
     return reasons
 
 
-def suggest(request: MatchRequest, subject_labels: Mapping[str, str] | None = None) -> dict[str, Any]:
+def _opportunity_path(opportunity_id: int) -> str:
+    # The listing's address is fixed by the URL contract (DESIGN.md section 4); the API passes absolute ones.
+    return f"/opportunities/{opportunity_id}"
+
+
+def suggest(
+    request: MatchRequest,
+    subject_labels: Mapping[str, str] | None = None,
+    opportunity_url: Callable[[int], str] = _opportunity_path,
+) -> dict[str, Any]:
     """Ranked service areas with fit, reasons and routes for the stage; the API's response body."""
     result = current_matcher().query(request.text, k=max(request.limit * 2, 20))
     areas = {a.slug: a for a in service_areas_by_slugs([m.id for m in result.matches])}
@@ -182,10 +196,13 @@ def suggest(request: MatchRequest, subject_labels: Mapping[str, str] | None = No
         }
         for _, _, match, area, extra in ranked[: request.limit]
     ]
+    # Listings beside a guess would look like advice: only a confident answer shows them.
+    areas = [item["slug"] for item in suggestions[:OPPORTUNITY_AREAS]] if result.confident else []
+    found = live_opportunities_for_areas(areas, limit=MAX_OPPORTUNITIES)
     return {
         "query": request.text,
         "stage": request.stage,
         "confident": result.confident,
         "suggestions": suggestions,
-        "opportunities": [],
+        "opportunities": [listing_summary(f.opportunity, opportunity_url(f.opportunity.id)) for f in found],
     }

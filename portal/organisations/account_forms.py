@@ -1,0 +1,183 @@
+"""Forms for organisation accounts: signing up, signing in, passwords and members."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+from urllib.parse import urlsplit
+
+from wtforms import (
+    EmailField,
+    Field,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    StringField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import HiddenInput
+
+from portal.forms import PortalForm
+from portal.models.organisations import EDITOR, ORGANISATION_KINDS, OWNER
+from portal.services.passwords import MAX_LENGTH as PASSWORD_MAX_LENGTH
+from portal.services.passwords import password_problem
+
+EMAIL_MAX = 320
+# Control, format (bidi overrides, zero-width), private-use, unassigned and surrogate code points.
+_UNPRINTABLE = frozenset({"Cc", "Cf", "Co", "Cn", "Cs"})
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def plain_text(form: PortalForm, field: Field) -> None:
+    """Refuse invisible characters: names go into emails, where a bidi override would mislead."""
+    if field.data and any(unicodedata.category(ch) in _UNPRINTABLE for ch in field.data):
+        raise ValidationError(f"{field.label.text} must not contain invisible or control characters")
+
+
+def https_address(form: PortalForm, field: Field) -> None:
+    """An optional website, which must be an https:// address (``https://`` is added when left off)."""
+    if not field.data:
+        field.data = None
+        return
+    address = field.data if "://" in field.data else f"https://{field.data}"
+    parts = urlsplit(address)
+    host = parts.hostname or ""
+    if parts.scheme != "https" or "." not in host or " " in address or parts.username or parts.password:
+        raise ValidationError("Enter a website address that starts https://, like https://www.example.org")
+    field.data = address
+
+
+def email_field(label: str = "Email address") -> EmailField:
+    """An email address, required, trimmed and checked for its form (not whether it exists)."""
+    return EmailField(
+        label,
+        filters=[_strip],
+        validators=[
+            DataRequired("Enter your email address"),
+            Length(max=EMAIL_MAX, message=f"Your email address must be {EMAIL_MAX} characters or fewer"),
+            Email("Enter an email address in the correct format, like name@example.org"),
+        ],
+    )
+
+
+def name_field(label: str, missing: str, longest: int = 120) -> StringField:
+    """A person's or organisation's name."""
+    return StringField(
+        label,
+        filters=[_strip],
+        validators=[
+            DataRequired(missing),
+            Length(max=longest, message=f"{label} must be {longest} characters or fewer"),
+            plain_text,
+        ],
+    )
+
+
+def new_password_field(label: str = "Create a password") -> PasswordField:
+    """A new password, judged by ``password_problem`` once the form's email is known."""
+    return PasswordField(
+        label,
+        validators=[
+            InputRequired("Enter a password"),
+            Length(
+                max=PASSWORD_MAX_LENGTH,
+                message=f"Your password must be {PASSWORD_MAX_LENGTH} characters or fewer",
+            ),
+        ],
+    )
+
+
+class SignUpForm(PortalForm):
+    """An organisation and the first person who will own its account."""
+
+    organisation_name = name_field("Organisation name", "Enter the name of your organisation", 160)
+    kind = RadioField(
+        "What kind of organisation is it?",
+        choices=[SelectChoice(key, label) for key, label in ORGANISATION_KINDS.items()],
+        validators=[InputRequired("Choose what kind of organisation it is")],
+    )
+    town = StringField(
+        "Town or city",
+        filters=[_strip],
+        validators=[DataRequired("Enter the town or city where your organisation is based")],
+    )
+    website = StringField(
+        "Website (optional)",
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=300, message="Website addresses are 300 characters or fewer"),
+            https_address,
+        ],
+    )
+    name = name_field("Your full name", "Enter your full name")
+    email = email_field("Your work email address")
+    password = new_password_field()
+
+    def validate_password(self, field: Field) -> None:
+        """Long enough, not the email address, not trivially guessable."""
+        problem = password_problem(field.data or "", self.email.data or "")
+        if problem:
+            raise ValidationError(problem)
+
+
+class SignInForm(PortalForm):
+    """Email and password, plus the local page to return to."""
+
+    email = email_field()
+    password = PasswordField("Password", validators=[InputRequired("Enter your password")])
+    next = HiddenField()
+
+
+class EmailForm(PortalForm):
+    """Just an email address: for a new password or a new confirmation link."""
+
+    email = email_field()
+
+
+class NewPasswordForm(PortalForm):
+    """A new password for the account a reset link is for."""
+
+    password = new_password_field("New password")
+
+
+class InviteForm(PortalForm):
+    """Whom to invite, and as what."""
+
+    email = email_field("Their email address")
+    role = RadioField(
+        "What can they do?",
+        choices=[
+            SelectChoice(EDITOR, "Editor: post and edit opportunities"),
+            SelectChoice(OWNER, "Owner: also invite and remove people"),
+        ],
+        validators=[InputRequired("Choose what they can do")],
+    )
+
+
+class RemoveMemberForm(PortalForm):
+    """The membership to end."""
+
+    membership_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+
+
+class RevokeInvitationForm(PortalForm):
+    """The invitation to withdraw."""
+
+    invitation_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+
+
+class AcceptInvitationForm(PortalForm):
+    """The invited person's name and a password for their new account."""
+
+    name = name_field("Your full name", "Enter your full name")
+    password = new_password_field()
+
+
+class ButtonForm(PortalForm):
+    """Nothing but the CSRF token, for one-button actions such as signing out or joining."""

@@ -1,0 +1,307 @@
+"""Finding live opportunities: SQL narrows, Python scores a light column select, full rows for one page.
+
+Only listings with status ``live`` and a closing date of today or later are ever returned: the date
+is checked in every query, so a listing whose date has passed disappears before the
+``close-expired`` job records its closing. Keyword relevance comes from the matcher's service-area
+index (a listing scores as its best area) plus a boost for the words found in its ``search_text``.
+
+Online listings are included in searches near a place wherever they are run from, shown as
+"Online" instead of a distance and placed after the located ones when sorting by distance.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, NamedTuple
+
+from sqlalchemy import ColumnElement, String, and_, cast, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from matching.wordlists import STOP_WORDS
+from portal.extensions import db
+from portal.models import Opportunity, OpportunityArea, ServiceArea
+from portal.models.opportunities import CLOSED, LIVE
+from portal.services.matching import IndexUnavailableError, current_matcher
+from portal.services.opportunity_filters import CLOSING_SOON_DAYS, PER_PAGE, SearchFilters
+from portal.services.places import Place, distance_km, find_place
+
+# Asking for more areas than exist returns them all.
+ALL_AREAS = 1000
+# An area counts towards a keyword when it scores at least this, and this share of the best area.
+MIN_AREA_SCORE = 0.05
+RELATIVE_AREA_SCORE = 0.25
+# Found words lift a listing by up to this much, above any area's score for the same query.
+WORD_BOOST = 0.5
+MAX_WORDS = 12
+KM_PER_DEGREE = 6371.0088 * math.pi / 180
+_WORD = re.compile(r"[^\W_]+")
+
+
+class _Point(NamedTuple):
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True)
+class Found:
+    """A listing found, with its distance from the place searched near (None when online or no place)."""
+
+    opportunity: Opportunity
+    distance_km: float | None = None
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of a search: the listings shown, how many matched in all, and the place searched near."""
+
+    filters: SearchFilters
+    results: list[Found]
+    count: int
+    page: int
+    per_page: int
+    sort: str
+    place: Place | None = None
+
+    @property
+    def pages(self) -> int:
+        """How many pages the matches fill (at least one, so "page 1 of 1" reads right when empty)."""
+        return max(1, math.ceil(self.count / self.per_page))
+
+
+def _live(today: date) -> list[ColumnElement[bool]]:
+    return [Opportunity.status == LIVE, Opportunity.closes_on >= today]
+
+
+def area_family(slug: str) -> list[str]:
+    """``slug`` and every area beneath it (children, their children ...), from ``parent_slug``."""
+    pairs = db.session.execute(select(ServiceArea.slug, ServiceArea.parent_slug)).all()
+    children: dict[str | None, list[str]] = {}
+    for child, parent in pairs:
+        children.setdefault(parent, []).append(child)
+    family, frontier = [slug], [slug]
+    while frontier:
+        frontier = [c for parent in frontier for c in children.get(parent, []) if c not in family]
+        family += frontier
+    return family
+
+
+def _in_areas(slugs: Iterable[str]) -> ColumnElement[bool]:
+    chosen = select(OpportunityArea.opportunity_id).where(OpportunityArea.service_area_slug.in_(list(slugs)))
+    return Opportunity.id.in_(chosen)
+
+
+def _near(place: Place, radius_km: float) -> ColumnElement[bool]:
+    # A box around the circle lets the database use the coordinates; haversine trims the corners later.
+    dlat = radius_km / KM_PER_DEGREE
+    dlon = radius_km / (KM_PER_DEGREE * max(0.01, math.cos(math.radians(place.lat))))
+    box = and_(
+        Opportunity.latitude.between(place.lat - dlat, place.lat + dlat),
+        Opportunity.longitude.between(place.lon - dlon, place.lon + dlon),
+    )
+    return or_(Opportunity.online.is_(True), box)
+
+
+def _conditions(filters: SearchFilters, today: date, place: Place | None) -> list[ColumnElement[bool]]:
+    conditions = _live(today)
+    if filters.type:
+        conditions.append(Opportunity.type.in_(filters.type))
+    if filters.level:
+        conditions.append(Opportunity.level == filters.level)
+    if filters.stage:
+        # Stages are fixed slugs stored as a JSON list, so the quoted slug appears in its text exactly once.
+        conditions.append(cast(Opportunity.stages, String).contains(f'"{filters.stage}"'))
+    if filters.closing_soon:
+        conditions.append(Opportunity.closes_on <= today + timedelta(days=CLOSING_SOON_DAYS))
+    if filters.service_area:
+        conditions.append(_in_areas(area_family(filters.service_area)))
+    if place is not None:
+        conditions.append(_near(place, filters.radius))
+    return conditions
+
+
+def query_words(text: str) -> list[str]:
+    """The words of a keyword search worth looking for in a listing's text (no stop words)."""
+    words = [w for w in _WORD.findall(text.lower()) if len(w) > 1 and w not in STOP_WORDS]
+    return list(dict.fromkeys(words))[:MAX_WORDS]
+
+
+def area_scores(text: str) -> dict[str, float]:
+    """Service areas the matcher finds for ``text`` that score well enough to count, slug to score."""
+    try:
+        matches = current_matcher().query(text, k=ALL_AREAS).matches
+    except IndexUnavailableError:
+        # Without an index the keyword still finds listings by their words.
+        return {}
+    if not matches:
+        return {}
+    floor = max(MIN_AREA_SCORE, RELATIVE_AREA_SCORE * matches[0].score)
+    return {match.id: match.score for match in matches if match.score >= floor}
+
+
+@dataclass
+class _Keyword:
+    """A keyword search worked out once: area scores and the words to look for."""
+
+    areas: dict[str, float]
+    patterns: list[re.Pattern[str]]
+    words: list[str]
+
+    @classmethod
+    def read(cls, text: str) -> _Keyword:
+        words = query_words(text)
+        # A word matches at the start of a word in the text: "physio" finds "physiology".
+        return cls(area_scores(text), [re.compile(rf"\b{re.escape(w)}") for w in words], words)
+
+    def condition(self) -> ColumnElement[bool] | None:
+        """Listings that can score at all: in a matched area, or holding one of the words."""
+        parts = [Opportunity.search_text.contains(w, autoescape=True) for w in self.words]
+        if self.areas:
+            parts.append(_in_areas(self.areas))
+        return or_(*parts) if parts else None
+
+    def score(self, best_area: float, text: str) -> float:
+        """A listing's relevance: its best area's score plus the share of the words its text holds."""
+        if not self.patterns:
+            return best_area
+        found = sum(1 for pattern in self.patterns if pattern.search(text))
+        return best_area + WORD_BOOST * found / len(self.patterns)
+
+
+def _best_area_scores(keyword: _Keyword, ids: Sequence[int]) -> dict[int, float]:
+    if not keyword.areas or not ids:
+        return {}
+    statement = select(OpportunityArea.opportunity_id, OpportunityArea.service_area_slug).where(
+        OpportunityArea.service_area_slug.in_(list(keyword.areas)), OpportunityArea.opportunity_id.in_(ids)
+    )
+    best: dict[int, float] = {}
+    for opportunity_id, slug in db.session.execute(statement):
+        best[opportunity_id] = max(best.get(opportunity_id, 0.0), keyword.areas[slug])
+    return best
+
+
+def _sort_key(sort: str) -> Any:
+    if sort == "relevance":
+        return lambda row: (-row["score"], row["closes_on"], row["id"])
+    if sort == "distance":
+        return lambda row: (row["distance"] is None, row["distance"] or 0.0, row["closes_on"], row["id"])
+    if sort == "newest":
+        return lambda row: (-row["since"], -row["id"])
+    return lambda row: (row["closes_on"], row["id"])
+
+
+def _ranked(
+    conditions: list[ColumnElement[bool]], filters: SearchFilters, place: Place | None
+) -> list[tuple[int, float | None]]:
+    """(id, distance) of every match, in order, scored in Python on a light column select."""
+    keyword = _Keyword.read(filters.q) if filters.q else None
+    if keyword is not None:
+        condition = keyword.condition()
+        if condition is None:
+            return []
+        conditions = [*conditions, condition]
+    since = func.coalesce(Opportunity.live_since, Opportunity.created_at)
+    columns = (Opportunity.id, Opportunity.closes_on, since, Opportunity.latitude, Opportunity.longitude)
+    statement = select(*columns, Opportunity.online, Opportunity.search_text).where(*conditions)
+    rows = []
+    for oid, closes_on, live_since, lat, lon, online, text in db.session.execute(statement):
+        distance = None
+        if place is not None and not online:
+            distance = distance_km(place, _Point(lat, lon))
+            if distance > filters.radius:
+                continue
+        since_key = live_since.timestamp() if live_since else 0.0
+        rows.append(
+            {"id": oid, "closes_on": closes_on, "since": since_key, "distance": distance, "text": text}
+        )
+    if keyword is not None:
+        best = _best_area_scores(keyword, [row["id"] for row in rows])
+        for row in rows:
+            row["score"] = keyword.score(best.get(row["id"], 0.0), row["text"])
+        rows = [row for row in rows if row["score"] > 0]
+    rows.sort(key=_sort_key(filters.effective_sort))
+    return [(row["id"], row["distance"]) for row in rows]
+
+
+def _sql_ranked(conditions: list[ColumnElement[bool]], sort: str, offset: int, limit: int) -> list[int]:
+    """One page of ids ordered by the database, for searches with no keyword and no place."""
+    if sort == "newest":
+        since = func.coalesce(Opportunity.live_since, Opportunity.created_at)
+        order = (since.desc(), Opportunity.id.desc())
+    else:
+        order = (Opportunity.closes_on, Opportunity.id)
+    statement = select(Opportunity.id).where(*conditions).order_by(*order).offset(offset).limit(limit)
+    return list(db.session.scalars(statement))
+
+
+def load_opportunities(ids: Sequence[int]) -> dict[int, Opportunity]:
+    """Whole listings with their organisation and areas, by id, for the few shown."""
+    if not ids:
+        return {}
+    statement = (
+        select(Opportunity)
+        .where(Opportunity.id.in_(list(ids)))
+        .options(joinedload(Opportunity.organisation), selectinload(Opportunity.areas))
+    )
+    return {opportunity.id: opportunity for opportunity in db.session.scalars(statement)}
+
+
+def search_live_opportunities(
+    filters: SearchFilters, per_page: int = PER_PAGE, today: date | None = None
+) -> SearchPage:
+    """One page of the live listings matching ``filters``; raises PlaceError for a place it cannot find."""
+    today = today or date.today()
+    place = find_place(filters.near) if filters.near else None
+    conditions = _conditions(filters, today, place)
+    sort = filters.effective_sort
+    offset = (filters.page - 1) * per_page
+    if filters.q is None and place is None:
+        count = db.session.scalar(select(func.count(Opportunity.id)).where(*conditions)) or 0
+        shown = [(oid, None) for oid in _sql_ranked(conditions, sort, offset, per_page)]
+    else:
+        ranked = _ranked(conditions, filters, place)
+        count, shown = len(ranked), ranked[offset : offset + per_page]
+    loaded = load_opportunities([oid for oid, _ in shown])
+    results = [Found(loaded[oid], distance) for oid, distance in shown if oid in loaded]
+    return SearchPage(filters, results, count, filters.page, per_page, sort, place)
+
+
+def live_opportunities_for_areas(
+    slugs: Sequence[str], place: Place | None = None, limit: int = 3, today: date | None = None
+) -> list[Found]:
+    """Up to ``limit`` live listings in ``slugs``, best area first (nearest first when a place is given)."""
+    if not slugs or limit <= 0:
+        return []
+    rank = {slug: position for position, slug in enumerate(slugs)}
+    statement = (
+        select(OpportunityArea.opportunity_id, OpportunityArea.service_area_slug, Opportunity.closes_on)
+        .add_columns(Opportunity.latitude, Opportunity.longitude, Opportunity.online)
+        .join(Opportunity, Opportunity.id == OpportunityArea.opportunity_id)
+        .where(OpportunityArea.service_area_slug.in_(list(slugs)), *_live(today or date.today()))
+    )
+    best: dict[int, tuple[Any, ...]] = {}
+    for oid, slug, closes_on, lat, lon, online in db.session.execute(statement):
+        located = place is not None and not online and lat is not None and lon is not None
+        distance = distance_km(place, _Point(lat, lon)) if located else None  # type: ignore[arg-type]
+        key = (distance is None, distance or 0.0) if place is not None else (rank[slug],)
+        candidate = (*key, closes_on, oid, distance)
+        best[oid] = min(best.get(oid, candidate), candidate)
+    chosen = sorted(best.values())[:limit]
+    loaded = load_opportunities([item[-2] for item in chosen])
+    return [Found(loaded[item[-2]], item[-1]) for item in chosen if item[-2] in loaded]
+
+
+def public_opportunity(opportunity_id: int) -> Opportunity | None:
+    """A listing the public may see at its address: live, or closed (shown with a notice); else None."""
+    opportunity = load_opportunities([opportunity_id]).get(opportunity_id)
+    if opportunity is None or opportunity.status not in (LIVE, CLOSED):
+        return None
+    return opportunity
+
+
+def is_open(opportunity: Opportunity, today: date | None = None) -> bool:
+    """Whether people can still apply: live and the closing date not passed."""
+    return opportunity.status == LIVE and opportunity.closes_on >= (today or date.today())

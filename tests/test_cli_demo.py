@@ -1,0 +1,128 @@
+"""`flask demo seed`, `flask demo seed-if-fresh` and `flask opportunities close-expired`."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.jobs import enqueue, job_path
+from portal.models import Opportunity, Organisation
+from portal.models.opportunities import CLOSED, LIVE
+from portal.services.demo import remove_demo
+from tests.account_helpers import roll_back_sqlite_commits
+from tests.factories import make_opportunity, make_organisation
+
+
+@pytest.fixture
+def session(app, db_session):
+    """The rolled-back session; every row a test commits is demonstration data, removed afterwards."""
+    with app.app_context():
+        roll_back_sqlite_commits(db.engine)
+    yield db_session
+    # Belt and braces: on SQLite a command's commit can outlive the rolled-back test transaction,
+    # and demonstration rows left behind would make every later seed refuse or skip.
+    db.session.rollback()
+    remove_demo()
+    db.session.commit()
+
+
+def run(app, *args: str):
+    """The command's result."""
+    return app.test_cli_runner().invoke(args=list(args))
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(db.func.count()).select_from(model))
+
+
+def test_seed_prints_what_it_made(app, session):
+    result = run(app, "demo", "seed", "--seed", "3", "--opportunities", "40")
+    assert result.exit_code == 0, result.output
+    assert "Demonstration listings (live): 40" in result.output
+    assert "Northern Ireland" in result.output
+    assert _count(Opportunity) == 40
+
+
+def test_seeding_again_replaces_the_demonstration_data(app, session):
+    run(app, "demo", "seed", "--opportunities", "20")
+    result = run(app, "demo", "seed", "--opportunities", "30")
+    assert result.exit_code == 0, result.output
+    assert "Replaced the previous demonstration data" in result.output
+    assert _count(Opportunity) == 30
+
+
+def test_seed_refuses_a_database_with_real_organisations(app, session):
+    make_organisation(name="Real Hospitals NHS Trust")
+    result = run(app, "demo", "seed", "--opportunities", "10")
+    assert result.exit_code == 1
+    assert "real organisations" in result.output
+    assert _count(Organisation) == 1
+
+
+def test_seed_refuses_a_negative_count(app, session):
+    result = run(app, "demo", "seed", "--opportunities", "-1")
+    assert result.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "reason"),
+    [
+        ("DATABASE_URL", "sqlite:///elsewhere.sqlite3", "DATABASE_URL is set"),
+        ("DEMO_DATA", "0", "DEMO_DATA is off"),
+    ],
+)
+def test_seed_if_fresh_skips_when_told_to(app, session, monkeypatch, variable, value, reason):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv(variable, value)
+    result = run(app, "demo", "seed-if-fresh", "--opportunities", "5")
+    assert result.exit_code == 0, result.output
+    assert reason in result.output
+    assert _count(Organisation) == 0
+
+
+def test_seed_if_fresh_never_seeds_production(app, session, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setitem(app.config, "PORTAL_ENV", "production")
+    result = run(app, "demo", "seed-if-fresh", "--opportunities", "5")
+    assert "this is production" in result.output
+    assert _count(Organisation) == 0
+
+
+def test_seed_if_fresh_seeds_once_then_skips(app, session, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("DEMO_DATA", raising=False)
+    first = run(app, "demo", "seed-if-fresh", "--opportunities", "25")
+    assert first.exit_code == 0, first.output
+    assert "Demonstration listings (live): 25" in first.output
+    second = run(app, "demo", "seed-if-fresh", "--opportunities", "25")
+    assert "skipped (the database already holds organisations)" in second.output
+    assert _count(Opportunity) == 25
+
+
+def test_close_expired_is_idempotent(app, session):
+    organisation = make_organisation(is_demo=True)
+    expired = make_opportunity(organisation, closes_on=date.today() - timedelta(days=1), is_demo=True)
+    current = make_opportunity(organisation, closes_on=date.today() + timedelta(days=3), is_demo=True)
+    first = run(app, "opportunities", "close-expired")
+    assert first.exit_code == 0, first.output
+    assert "Closed 1 expired listing(s)." in first.output
+    second = run(app, "opportunities", "close-expired")
+    assert "Closed 0 expired listing(s)." in second.output
+    db.session.expire_all()
+    assert (expired.status, current.status) == (CLOSED, LIVE)
+    assert [event.reason_code for event in expired.events] == ["expired"]
+
+
+def test_close_expired_runs_on_the_job_queue(app, session):
+    path = job_path("portal.services.scheduled.close_expired_job")
+    expired = make_opportunity(
+        make_organisation(is_demo=True), closes_on=date.today() - timedelta(days=2), is_demo=True
+    )
+    db.session.commit()
+    with app.app_context():
+        enqueue(path)  # without Redis, it runs in-process at once (no transaction is open)
+    db.session.expire_all()
+    assert expired.status == CLOSED
