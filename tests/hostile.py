@@ -168,16 +168,15 @@ class RecordingRequest(Request):
 
 def path_values(app: Flask) -> dict[str, list[str]]:
     """Real values for each URL argument name, so views get past their lookups."""
+    from tests.factories import make_opportunity
+
+    # A live job (with JSON-LD and a report form), made in the test's own app context: the client's
+    # requests share that context and its session, so they find it without it being committed.
+    listing = make_opportunity(type="job", pay_kind="salary", salary_min=24_000, salary_max=28_000)
     with app.app_context():
-        from portal.extensions import db
         from portal.services.entry_routes import all_entry_routes
         from portal.services.service_areas import all_service_areas
-        from tests.factories import make_opportunity
 
-        # A live job (with JSON-LD and a report form); committing only releases the test's savepoint,
-        # so the listing outlives this app context and is still rolled back with the test.
-        listing = make_opportunity(type="job", pay_kind="salary", salary_min=24_000, salary_max=28_000)
-        db.session.commit()
         return {
             "slug": [all_service_areas()[0].slug, all_entry_routes()[0].slug],
             "opportunity_id": [str(listing.id)],

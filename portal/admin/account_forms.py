@@ -13,6 +13,15 @@ from portal.forms import PortalForm
 APPROVE, DECLINE = "approve", "decline"
 REASON_MAX = 1000
 
+MAX_ROW_ID = 2**31 - 1
+
+
+def row_id(form: PortalForm, field: Field) -> None:
+    """An id that a row could have: ids are 32-bit, and a bigger number overflows the database driver."""
+    # Not WTForms' NumberRange: it converts to float, which overflows for "9" * 400.
+    if not isinstance(field.data, int) or not 1 <= field.data <= MAX_ROW_ID:
+        raise ValidationError("That record does not exist")
+
 
 def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
@@ -65,7 +74,7 @@ class SetUpSecondFactorForm(PortalForm):
 class DecisionForm(PortalForm):
     """Approve or decline one organisation; declining needs a reason the owners will read."""
 
-    organisation_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    organisation_id = IntegerField(widget=HiddenInput(), validators=[InputRequired(), row_id])
     decision = HiddenField(validators=[InputRequired()])
     reason = TextAreaField(
         "Why are you declining it?",

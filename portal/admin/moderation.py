@@ -108,7 +108,9 @@ def moderation_item(opportunity_id: int) -> Any:
         return _item_page(opportunity, form, 400)
     tell_owners(opportunity, SUBJECTS[decision], _email_text(opportunity, decision, code, detail))
     db.session.commit()
-    flash(f"Decision recorded: {form.decision.data.replace('-', ' ')}. The organisation's owners were emailed.")
+    flash(
+        f"Decision recorded: {form.decision.data.replace('-', ' ')}. The organisation's owners were emailed."
+    )
     return redirect(url_for("admin.moderation"))
 
 

@@ -45,7 +45,10 @@ class DecisionForm(PortalForm):
         if decision not in DECISIONS:
             self.decision.errors = ["Choose approve, refer back or reject"]
             return False
-        reasons = {"refer-back": (self.referral_reason, REFERRAL_REASONS), "reject": (self.rejection_reason, REJECTION_REASONS)}
+        reasons = {
+            "refer-back": (self.referral_reason, REFERRAL_REASONS),
+            "reject": (self.rejection_reason, REJECTION_REASONS),
+        }
         if decision in reasons:
             field, choices = reasons[decision]
             if field.data not in choices:

@@ -26,7 +26,7 @@ TOO_MANY_FOR_ACCOUNT = (
 )
 # Shared with the organisations sign-in, so the two pages do not give twice the guesses at one account.
 SIGN_IN_EMAIL_SCOPE = "sign-in-by-email"
-SETUP_SECRET_KEY = "totp_setup_secret"
+PENDING_APP_FIELD = "pending_authenticator"
 
 
 def _email_key() -> str:
@@ -109,9 +109,9 @@ def second_factor_code() -> str | Response:
 def _setup_secret() -> str:
     # Held in the (signed) session until confirmed: the person is shown it on the page anyway, and
     # nothing is stored against the account until a code proves their app holds it.
-    if not session.get(SETUP_SECRET_KEY):
-        session[SETUP_SECRET_KEY] = second_factor.new_totp_secret()
-    return session[SETUP_SECRET_KEY]
+    if not session.get(PENDING_APP_FIELD):
+        session[PENDING_APP_FIELD] = second_factor.new_totp_secret()
+    return session[PENDING_APP_FIELD]
 
 
 @bp.route("/sign-in/set-up", methods=["GET", "POST"])
@@ -131,7 +131,7 @@ def set_up_second_factor() -> str | Response:
         if second_factor.confirm_totp_secret(user, secret, form.code.data):
             codes = second_factor.issue_recovery_codes(user)
             db.session.commit()
-            session.pop(SETUP_SECRET_KEY, None)
+            session.pop(PENDING_APP_FIELD, None)
             session[SECOND_FACTOR_KEY] = True
             # Shown in this response only: the codes are stored as hashes and can never be shown again.
             return render_template(

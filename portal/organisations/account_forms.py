@@ -16,7 +16,14 @@ from wtforms import (
     StringField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import HiddenInput
 
 from portal.forms import PortalForm
@@ -27,6 +34,15 @@ from portal.services.passwords import password_problem
 EMAIL_MAX = 320
 # Control, format (bidi overrides, zero-width), private-use, unassigned and surrogate code points.
 _UNPRINTABLE = frozenset({"Cc", "Cf", "Co", "Cn", "Cs"})
+
+MAX_ROW_ID = 2**31 - 1
+
+
+def row_id(form: PortalForm, field: Field) -> None:
+    """An id that a row could have: ids are 32-bit, and a bigger number overflows the database driver."""
+    # Not WTForms' NumberRange: it converts to float, which overflows for "9" * 400.
+    if not isinstance(field.data, int) or not 1 <= field.data <= MAX_ROW_ID:
+        raise ValidationError("That record does not exist")
 
 
 def _strip(value: Any) -> Any:
@@ -45,9 +61,13 @@ def https_address(form: PortalForm, field: Field) -> None:
         field.data = None
         return
     address = field.data if "://" in field.data else f"https://{field.data}"
-    parts = urlsplit(address)
-    host = parts.hostname or ""
-    if parts.scheme != "https" or "." not in host or " " in address or parts.username or parts.password:
+    try:
+        parts = urlsplit(address)
+        host = parts.hostname or ""
+        parts.port  # noqa: B018  (reading it is the check: a bad port raises)
+    except ValueError:  # "[[[" reads as a broken IPv6 address
+        host = ""
+    if not host or parts.scheme != "https" or "." not in host or " " in address or "@" in parts.netloc:
         raise ValidationError("Enter a website address that starts https://, like https://www.example.org")
     field.data = address
 
@@ -163,13 +183,13 @@ class InviteForm(PortalForm):
 class RemoveMemberForm(PortalForm):
     """The membership to end."""
 
-    membership_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    membership_id = IntegerField(widget=HiddenInput(), validators=[InputRequired(), row_id])
 
 
 class RevokeInvitationForm(PortalForm):
     """The invitation to withdraw."""
 
-    invitation_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    invitation_id = IntegerField(widget=HiddenInput(), validators=[InputRequired(), row_id])
 
 
 class AcceptInvitationForm(PortalForm):

@@ -64,7 +64,10 @@ class ListingForm(PortalForm):
     places = StringField("Number of places (optional)")
     pay_kind = _free_choices(RadioField("Pay", choices=_choices(PAY_KINDS)))
     pay_band = _free_choices(
-        SelectField("Agenda for Change band", choices=[SelectChoice("", "Choose a band")] + [SelectChoice(b, f"Band {b}") for b in PAY_BANDS])
+        SelectField(
+            "Agenda for Change band",
+            choices=[SelectChoice("", "Choose a band")] + [SelectChoice(b, f"Band {b}") for b in PAY_BANDS],
+        )
     )
     salary_min = StringField("Lowest salary, in pounds a year")
     salary_max = StringField("Highest salary, in pounds a year")

@@ -106,7 +106,8 @@ def reset_password() -> str | Response:
     return redirect(url_for("organisations.reset_password_sent"))
 
 
-@bp.get("/reset-password/email-sent")
+# Not under /reset-password/: a POST there would reach the token route and not be a 405.
+@bp.get("/reset-password-sent")
 def reset_password_sent() -> str:
     """What to do next: open the link in the email, if the address has an account."""
     return render_template("organisations/reset_password_sent.html")

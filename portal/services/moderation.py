@@ -78,7 +78,10 @@ def _host(url: str | None) -> str:
 def _phrase_checks(listing: Any) -> list[str]:
     text = " ".join(str(getattr(listing, name) or "") for name in _TEXT_FIELDS).lower()
     found = [phrase for phrase in BANNED_PHRASES if re.search(rf"\b{re.escape(phrase)}\b", text)]
-    return [f"It mentions “{phrase}”: check it is not asking people for money or moving them off the portal" for phrase in found]
+    return [
+        f"It mentions “{phrase}”: check it is not asking people for money or moving them off the portal"
+        for phrase in found
+    ]
 
 
 def _pay_stated(listing: Any) -> bool:
@@ -158,7 +161,13 @@ def resolve_report(report: ListingReport, moderator: User, outcome: str) -> List
     report.resolved_by_id = moderator.id
     report.outcome = outcome
     record_audit(
-        moderator, "report-resolved", "listing_report", report.id, outcome, {"outcome": None}, {"outcome": outcome}
+        moderator,
+        "report-resolved",
+        "listing_report",
+        report.id,
+        outcome,
+        {"outcome": None},
+        {"outcome": outcome},
     )
     return report
 
@@ -175,7 +184,9 @@ def reason_words(event: OpportunityEvent) -> str | None:
 def history(opportunity: Opportunity) -> list[HistoryEntry]:
     """The listing's events, oldest first, with who acted and why."""
     ids = {event.actor_id for event in opportunity.events if event.actor_id}
-    people = {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+    people = (
+        {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+    )
     entries = []
     for event in opportunity.events:
         person = people.get(event.actor_id or 0)
@@ -191,7 +202,9 @@ def history(opportunity: Opportunity) -> list[HistoryEntry]:
     return entries
 
 
-def decide(opportunity: Opportunity, moderator: User, decision: str, code: str | None, text: str | None) -> Opportunity:
+def decide(
+    opportunity: Opportunity, moderator: User, decision: str, code: str | None, text: str | None
+) -> Opportunity:
     """Approve, refer back or reject; LifecycleError says why the decision cannot be made."""
     if decision == "approve":
         return approve(opportunity, moderator)

@@ -10,7 +10,8 @@ from portal.services.listings import check_listing
 from portal.services.opportunities import update_listing
 from tests.factories import make_opportunity, make_organisation, make_user, now, sign_in_as
 from tests.hostile import PAYLOADS, problems_in
-from tests.organisations.test_listings import SwitchingClient, client, listing_values, page, post  # noqa: F401
+from tests.organisations.test_listings import SwitchingClient, listing_values, page, post
+from tests.organisations.test_listings import client as switching_client  # noqa: F401  (the fixture)
 
 
 @pytest.fixture
@@ -56,7 +57,10 @@ def test_decisions_need_their_reasons(client, admin):
         ({}, "Choose approve, refer back or reject"),
         ({"decision": "refer-back"}, "Choose a reason from the list"),
         ({"decision": "reject", "rejection_reason": "other"}, "Explain the reason"),
-        ({"decision": "refer-back", "referral_reason": "dates", "detail": "x" * 1001}, "1,000 characters or fewer"),
+        (
+            {"decision": "refer-back", "referral_reason": "dates", "detail": "x" * 1001},
+            "1,000 characters or fewer",
+        ),
     ]:
         shown = page(_review(client, listing.id, **form), 400)
         assert message in shown.select(".nhsuk-error-summary")[0].get_text()
@@ -67,7 +71,9 @@ def test_rejecting_records_audit_and_emails_owners(client, admin):
     organisation = make_organisation()
     owner = make_user(organisation)
     listing = make_opportunity(organisation, status="submitted")
-    response = _review(client, listing.id, decision="reject", rejection_reason="charges-fee", detail="No fees.")
+    response = _review(
+        client, listing.id, decision="reject", rejection_reason="charges-fee", detail="No fees."
+    )
     assert response.status_code == 302 and listing.status == "rejected"
     audit = db.session.scalars(db.select(AuditEntry).where(AuditEntry.target_id == listing.id)).one()
     assert audit.actor_id == admin.id and audit.reason == "charges-fee: No fees."
@@ -88,7 +94,9 @@ def test_a_report_is_resolved(client, admin):
     db.session.add(report)
     db.session.flush()
     path = f"/admin/moderation/{listing.id}"
-    response = post(client, f"/admin/moderation/reports/{report.id}", {"outcome": "no-action"}, token_page=path)
+    response = post(
+        client, f"/admin/moderation/reports/{report.id}", {"outcome": "no-action"}, token_page=path
+    )
     assert response.status_code == 302 and report.outcome == "no-action" and report.resolved_by_id == admin.id
 
 

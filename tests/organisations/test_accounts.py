@@ -251,9 +251,9 @@ def test_a_password_reset_ends_every_other_session_and_works_once(app, client, g
 
     known = submit(client, "/organisations/reset-password", {"email": user.email.upper()})
     unknown = submit(client, "/organisations/reset-password", {"email": "nobody@example.org"})
-    assert location_path(known) == location_path(unknown) == "/organisations/reset-password/email-sent"
+    assert location_path(known) == location_path(unknown) == "/organisations/reset-password-sent"
     assert mail_to("nobody@example.org") == []
-    assert "If that email address has an account" in get_page("/organisations/reset-password/email-sent").text
+    assert "If that email address has an account" in get_page("/organisations/reset-password-sent").text
     link = link_in(last_mail_to(user.email), "/organisations/reset-password/")
 
     assert get_page(link).h1 == "Choose a new password"

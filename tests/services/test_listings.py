@@ -59,8 +59,16 @@ def test_a_valid_listing_passes_with_typed_values(db_session):
         ({"postcode": "XX"}, "postcode", "full UK postcode"),
         ({"apply_kind": "external", "apply_url": "http://example.org"}, "apply_url", "https://"),
         ({"type": "job", "pay_kind": "unpaid"}, "pay_kind", "must be paid"),
-        ({"type": "job", "pay_kind": "band", "pay_band": "4", "minimum_age": "14"}, "minimum_age", "at least 16"),
-        ({"pay_kind": "salary", "salary_min": "30000", "salary_max": "20000"}, "salary_max", "at least the lowest"),
+        (
+            {"type": "job", "pay_kind": "band", "pay_band": "4", "minimum_age": "14"},
+            "minimum_age",
+            "at least 16",
+        ),
+        (
+            {"pay_kind": "salary", "salary_min": "30000", "salary_max": "20000"},
+            "salary_max",
+            "at least the lowest",
+        ),
         ({"type": "event"}, "event_time", "Enter the time"),
     ],
 )

@@ -48,7 +48,13 @@ def test_missing_essentials_are_flagged(db_session):
         closes_on=date.today() + timedelta(days=1),
     )  # fmt: skip
     checks = " | ".join(automatic_checks(listing))
-    for words in ("how many places", "description is short", "which stages", "pay is not stated", "closes in under 3 days"):
+    for words in (
+        "how many places",
+        "description is short",
+        "which stages",
+        "pay is not stated",
+        "closes in under 3 days",
+    ):
         assert words in checks, checks
 
 
@@ -64,7 +70,8 @@ def test_a_pending_change_is_what_gets_checked(db_session):
     values = {
         "title": "Send money", "type": "placement", "service_areas": ["audiology"], "level": "practitioner",
         "description": GOOD, "stages": ["undergraduate"], "town": "Leeds", "places": "2",
-        "closes_on": (date.today() + timedelta(days=20)).isoformat(), "pay_kind": "unpaid", "apply_kind": "portal",
+        "closes_on": (date.today() + timedelta(days=20)).isoformat(),
+        "pay_kind": "unpaid", "apply_kind": "portal",
     }  # fmt: skip
     data, _ = check_listing(values, date.today())
     update_listing(listing, make_user(listing.organisation), data)

@@ -72,7 +72,11 @@ def test_draft_submit_refer_back_resubmit_approve(people):
     assert listing in awaiting_review()
     refer_back(listing, admin, "pay-unclear", "Say the hours")
     decision = latest_decision(listing)
-    assert (listing.status, decision.reason_code, decision.reason_text) == ("referred-back", "pay-unclear", "Say the hours")
+    assert (listing.status, decision.reason_code, decision.reason_text) == (
+        "referred-back",
+        "pay-unclear",
+        "Say the hours",
+    )
     update_listing(listing, owner, data(hours="9 to 5"))
     submit_listing(listing, owner)
     approve(listing, admin)

@@ -25,9 +25,16 @@ from portal.services.opportunity_search import (
 )
 from portal.services.places import AmbiguousPlaceError, UnknownPlaceError, find_place
 from tests.factories import make_opportunity, make_organisation
+from tests.opportunities.isolation import isolated_session
 from tests.opportunities.listings import BRADFORD, YORK, listings_around_leeds
 
 TODAY = date.today()
+
+
+@pytest.fixture
+def db_session(app):
+    """A session on the test's connection, with no live listings but the test's own."""
+    yield from isolated_session(app)
 
 
 @pytest.fixture
