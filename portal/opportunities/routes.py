@@ -14,10 +14,10 @@ from portal.extensions import db, limiter, shared_limit
 from portal.links import absolute_url
 from portal.opportunities import presenters
 from portal.opportunities.forms import ReportForm
-from portal.services import service_areas as area_service
 from portal.services.opportunity_filters import read_search_args
 from portal.services.opportunity_search import (
     SearchPage,
+    area_names,
     is_open,
     public_opportunity,
     search_live_opportunities,
@@ -29,10 +29,6 @@ bp = Blueprint("opportunities", __name__, url_prefix="/opportunities")
 FEED_ENTRIES = 50
 # Listings are numbered by an INTEGER column: a bigger number is simply not found.
 ID = "<int(max=2147483647):opportunity_id>"
-
-
-def _area_names() -> dict[str, str]:
-    return {area.slug: area.name for area in area_service.all_service_areas()}
 
 
 def _place_problem(error: PlaceError) -> dict[str, Any]:
@@ -56,7 +52,7 @@ def search() -> tuple[str, int]:
         page = search_live_opportunities(filters)
     except PlaceError as error:
         place_problem = _place_problem(error)
-    names = _area_names()
+    names = area_names()
     context = {
         "filters": filters,
         "problems": problems,
@@ -81,7 +77,7 @@ def feed() -> Response:
     try:
         newest = filters.model_copy(update={"sort": "newest", "page": 1})
         page = search_live_opportunities(newest, FEED_ENTRIES)
-        entries = presenters.feed_entries(page, _area_names())
+        entries = presenters.feed_entries(page, area_names())
     except PlaceError as error:
         subtitle, entries = error.message, []
     args = filters.as_args(page=1)
@@ -103,7 +99,7 @@ def feed() -> Response:
 def detail(opportunity_id: int) -> str:
     """One listing: live, or closed with a notice; anything not yet or never public is a 404."""
     opportunity = public_opportunity(opportunity_id) or abort(404)
-    names = _area_names()
+    names = area_names()
     return render_template(
         "opportunities/detail.html",
         opportunity=opportunity,

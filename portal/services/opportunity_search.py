@@ -17,10 +17,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, NamedTuple
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import ColumnElement, String, and_, cast, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from matching import Matcher
 from matching.wordlists import STOP_WORDS
 from portal.extensions import db
 from portal.models import Opportunity, OpportunityArea, ServiceArea
@@ -37,8 +39,10 @@ RELATIVE_AREA_SCORE = 0.25
 # Found words lift a listing by up to this much, above any area's score for the same query.
 WORD_BOOST = 0.5
 MAX_WORDS = 12
+AREA_CACHE_SIZE = 256
 KM_PER_DEGREE = 6371.0088 * math.pi / 180
 _WORD = re.compile(r"[^\W_]+")
+_area_cache: WeakKeyDictionary[Matcher, dict[str, dict[str, float]]] = WeakKeyDictionary()
 
 
 class _Point(NamedTuple):
@@ -89,6 +93,11 @@ def area_family(slug: str) -> list[str]:
     return family
 
 
+def area_names() -> dict[str, str]:
+    """Every service area's name by slug (two columns, not whole profiles), for labelling listings."""
+    return {slug: name for slug, name in db.session.execute(select(ServiceArea.slug, ServiceArea.name))}
+
+
 def _in_areas(slugs: Iterable[str]) -> ColumnElement[bool]:
     chosen = select(OpportunityArea.opportunity_id).where(OpportunityArea.service_area_slug.in_(list(slugs)))
     return Opportunity.id.in_(chosen)
@@ -132,14 +141,20 @@ def query_words(text: str) -> list[str]:
 def area_scores(text: str) -> dict[str, float]:
     """Service areas the matcher finds for ``text`` that score well enough to count, slug to score."""
     try:
-        matches = current_matcher().query(text, k=ALL_AREAS).matches
+        matcher = current_matcher()
     except IndexUnavailableError:
         # Without an index the keyword still finds listings by their words.
         return {}
-    if not matches:
-        return {}
-    floor = max(MIN_AREA_SCORE, RELATIVE_AREA_SCORE * matches[0].score)
-    return {match.id: match.score for match in matches if match.score >= floor}
+    # The matcher explains every match it returns, most of a search's time: the next page, the feed
+    # and repeated searches reuse the answer while this worker holds the same index.
+    cache = _area_cache.setdefault(matcher, {})
+    if text not in cache:
+        if len(cache) >= AREA_CACHE_SIZE:
+            cache.clear()
+        matches = matcher.query(text, k=ALL_AREAS).matches
+        floor = max(MIN_AREA_SCORE, RELATIVE_AREA_SCORE * matches[0].score) if matches else 0.0
+        cache[text] = {match.id: match.score for match in matches if match.score >= floor}
+    return cache[text]
 
 
 @dataclass
@@ -171,15 +186,17 @@ class _Keyword:
         return best_area + WORD_BOOST * found / len(self.patterns)
 
 
-def _best_area_scores(keyword: _Keyword, ids: Sequence[int]) -> dict[int, float]:
+def _best_area_scores(keyword: _Keyword, ids: set[int]) -> dict[int, float]:
     if not keyword.areas or not ids:
         return {}
+    # By area alone (the slug index), not by a long list of ids: the few rows not wanted are skipped here.
     statement = select(OpportunityArea.opportunity_id, OpportunityArea.service_area_slug).where(
-        OpportunityArea.service_area_slug.in_(list(keyword.areas)), OpportunityArea.opportunity_id.in_(ids)
+        OpportunityArea.service_area_slug.in_(list(keyword.areas))
     )
     best: dict[int, float] = {}
     for opportunity_id, slug in db.session.execute(statement):
-        best[opportunity_id] = max(best.get(opportunity_id, 0.0), keyword.areas[slug])
+        if opportunity_id in ids:
+            best[opportunity_id] = max(best.get(opportunity_id, 0.0), keyword.areas[slug])
     return best
 
 
@@ -218,7 +235,7 @@ def _ranked(
             {"id": oid, "closes_on": closes_on, "since": since_key, "distance": distance, "text": text}
         )
     if keyword is not None:
-        best = _best_area_scores(keyword, [row["id"] for row in rows])
+        best = _best_area_scores(keyword, {row["id"] for row in rows})
         for row in rows:
             row["score"] = keyword.score(best.get(row["id"], 0.0), row["text"])
         rows = [row for row in rows if row["score"] > 0]
