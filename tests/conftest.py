@@ -16,6 +16,7 @@ from portal.content.files import read_content
 from portal.extensions import db
 from portal.services.content_loader import load_content
 from portal.services.matching import build_index, forget_loaded_index
+from tests.database import rolled_back_session
 from tests.pages import Page
 
 DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
@@ -59,21 +60,8 @@ def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 
 @pytest.fixture
 def db_session(app: Flask) -> Iterator:
-    """A session whose changes are rolled back when the test ends."""
-    with app.app_context():
-        connection = db.engine.connect()
-        transaction = connection.begin()
-        original = db.session
-        db.session = db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint"}
-        )
-        try:
-            yield db.session
-        finally:
-            db.session.remove()
-            db.session = original
-            transaction.rollback()
-            connection.close()
+    """A session whose changes, committed or not, are rolled back when the test ends."""
+    yield from rolled_back_session(app)
 
 
 @pytest.fixture

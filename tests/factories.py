@@ -67,7 +67,9 @@ def make_user(organisation: Organisation | None = None, role: str = OWNER, **fie
     return user
 
 
-def make_opportunity(organisation: Organisation | None = None, areas: tuple[str, ...] = ("audiology",), **fields: Any) -> Opportunity:
+def make_opportunity(
+    organisation: Organisation | None = None, areas: tuple[str, ...] = ("audiology",), **fields: Any
+) -> Opportunity:
     """A live placement in Leeds closing in a month, in ``areas``."""
     organisation = organisation or make_organisation()
     values = {

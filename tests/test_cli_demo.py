@@ -11,22 +11,13 @@ from portal.extensions import db
 from portal.jobs import enqueue, job_path
 from portal.models import Opportunity, Organisation
 from portal.models.opportunities import CLOSED, LIVE
-from portal.services.demo import remove_demo
-from tests.account_helpers import roll_back_sqlite_commits
 from tests.factories import make_opportunity, make_organisation
 
 
 @pytest.fixture
 def session(app, db_session):
-    """The rolled-back session; every row a test commits is demonstration data, removed afterwards."""
-    with app.app_context():
-        roll_back_sqlite_commits(db.engine)
+    """The rolled-back session, which also undoes what the commands commit."""
     yield db_session
-    # Belt and braces: on SQLite a command's commit can outlive the rolled-back test transaction,
-    # and demonstration rows left behind would make every later seed refuse or skip.
-    db.session.rollback()
-    remove_demo()
-    db.session.commit()
 
 
 def run(app, *args: str):

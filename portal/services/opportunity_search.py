@@ -12,37 +12,22 @@ Online listings are included in searches near a place wherever they are run from
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, NamedTuple
-from weakref import WeakKeyDictionary
 
-from sqlalchemy import ColumnElement, String, and_, cast, func, or_, select
+from sqlalchemy import ColumnElement, String, and_, cast, func, literal, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from matching import Matcher
-from matching.wordlists import STOP_WORDS
 from portal.extensions import db
 from portal.models import Opportunity, OpportunityArea, ServiceArea
 from portal.models.opportunities import CLOSED, LIVE
-from portal.services.matching import IndexUnavailableError, current_matcher
 from portal.services.opportunity_filters import CLOSING_SOON_DAYS, PER_PAGE, SearchFilters
+from portal.services.opportunity_relevance import Keyword, best_area_scores, in_areas
 from portal.services.places import Place, distance_km, find_place
 
-# Asking for more areas than exist returns them all.
-ALL_AREAS = 1000
-# An area counts towards a keyword when it scores at least this, and this share of the best area.
-MIN_AREA_SCORE = 0.05
-RELATIVE_AREA_SCORE = 0.25
-# Found words lift a listing by up to this much, above any area's score for the same query.
-WORD_BOOST = 0.5
-MAX_WORDS = 12
-AREA_CACHE_SIZE = 256
 KM_PER_DEGREE = 6371.0088 * math.pi / 180
-_WORD = re.compile(r"[^\W_]+")
-_area_cache: WeakKeyDictionary[Matcher, dict[str, dict[str, float]]] = WeakKeyDictionary()
 
 
 class _Point(NamedTuple):
@@ -98,11 +83,6 @@ def area_names() -> dict[str, str]:
     return {slug: name for slug, name in db.session.execute(select(ServiceArea.slug, ServiceArea.name))}
 
 
-def _in_areas(slugs: Iterable[str]) -> ColumnElement[bool]:
-    chosen = select(OpportunityArea.opportunity_id).where(OpportunityArea.service_area_slug.in_(list(slugs)))
-    return Opportunity.id.in_(chosen)
-
-
 def _near(place: Place, radius_km: float) -> ColumnElement[bool]:
     # A box around the circle lets the database use the coordinates; haversine trims the corners later.
     dlat = radius_km / KM_PER_DEGREE
@@ -126,121 +106,57 @@ def _conditions(filters: SearchFilters, today: date, place: Place | None) -> lis
     if filters.closing_soon:
         conditions.append(Opportunity.closes_on <= today + timedelta(days=CLOSING_SOON_DAYS))
     if filters.service_area:
-        conditions.append(_in_areas(area_family(filters.service_area)))
+        conditions.append(in_areas(area_family(filters.service_area)))
     if place is not None:
         conditions.append(_near(place, filters.radius))
     return conditions
 
 
-def query_words(text: str) -> list[str]:
-    """The words of a keyword search worth looking for in a listing's text (no stop words)."""
-    words = [w for w in _WORD.findall(text.lower()) if len(w) > 1 and w not in STOP_WORDS]
-    return list(dict.fromkeys(words))[:MAX_WORDS]
+class _Row(NamedTuple):
+    id: int
+    closes: str
+    since: str
+    distance: float | None
+    score: float
 
 
-def area_scores(text: str) -> dict[str, float]:
-    """Service areas the matcher finds for ``text`` that score well enough to count, slug to score."""
-    try:
-        matcher = current_matcher()
-    except IndexUnavailableError:
-        # Without an index the keyword still finds listings by their words.
-        return {}
-    # The matcher explains every match it returns, most of a search's time: the next page, the feed
-    # and repeated searches reuse the answer while this worker holds the same index.
-    cache = _area_cache.setdefault(matcher, {})
-    if text not in cache:
-        if len(cache) >= AREA_CACHE_SIZE:
-            cache.clear()
-        matches = matcher.query(text, k=ALL_AREAS).matches
-        floor = max(MIN_AREA_SCORE, RELATIVE_AREA_SCORE * matches[0].score) if matches else 0.0
-        cache[text] = {match.id: match.score for match in matches if match.score >= floor}
-    return cache[text]
-
-
-@dataclass
-class _Keyword:
-    """A keyword search worked out once: area scores and the words to look for."""
-
-    areas: dict[str, float]
-    patterns: list[re.Pattern[str]]
-    words: list[str]
-
-    @classmethod
-    def read(cls, text: str) -> _Keyword:
-        words = query_words(text)
-        # A word matches at the start of a word in the text: "physio" finds "physiology".
-        return cls(area_scores(text), [re.compile(rf"\b{re.escape(w)}") for w in words], words)
-
-    def condition(self) -> ColumnElement[bool] | None:
-        """Listings that can score at all: in a matched area, or holding one of the words."""
-        parts = [Opportunity.search_text.contains(w, autoescape=True) for w in self.words]
-        if self.areas:
-            parts.append(_in_areas(self.areas))
-        return or_(*parts) if parts else None
-
-    def score(self, best_area: float, text: str) -> float:
-        """A listing's relevance: its best area's score plus the share of the words its text holds."""
-        if not self.patterns:
-            return best_area
-        found = sum(1 for pattern in self.patterns if pattern.search(text))
-        return best_area + WORD_BOOST * found / len(self.patterns)
-
-
-def _best_area_scores(keyword: _Keyword, ids: set[int]) -> dict[int, float]:
-    if not keyword.areas or not ids:
-        return {}
-    # By area alone (the slug index), not by a long list of ids: the few rows not wanted are skipped here.
-    statement = select(OpportunityArea.opportunity_id, OpportunityArea.service_area_slug).where(
-        OpportunityArea.service_area_slug.in_(list(keyword.areas))
-    )
-    best: dict[int, float] = {}
-    for opportunity_id, slug in db.session.execute(statement):
-        if opportunity_id in ids:
-            best[opportunity_id] = max(best.get(opportunity_id, 0.0), keyword.areas[slug])
-    return best
-
-
-def _sort_key(sort: str) -> Any:
-    if sort == "relevance":
-        return lambda row: (-row["score"], row["closes_on"], row["id"])
-    if sort == "distance":
-        return lambda row: (row["distance"] is None, row["distance"] or 0.0, row["closes_on"], row["id"])
+def _ordered(rows: list[_Row], sort: str) -> list[_Row]:
     if sort == "newest":
-        return lambda row: (-row["since"], -row["id"])
-    return lambda row: (row["closes_on"], row["id"])
+        return sorted(rows, key=lambda row: (row.since, row.id), reverse=True)
+    keys = {
+        "relevance": lambda row: (-row.score, row.closes, row.id),
+        "distance": lambda row: (row.distance is None, row.distance or 0.0, row.closes, row.id),
+    }
+    return sorted(rows, key=keys.get(sort, lambda row: (row.closes, row.id)))
 
 
 def _ranked(
     conditions: list[ColumnElement[bool]], filters: SearchFilters, place: Place | None
 ) -> list[tuple[int, float | None]]:
     """(id, distance) of every match, in order, scored in Python on a light column select."""
-    keyword = _Keyword.read(filters.q) if filters.q else None
+    keyword = Keyword.read(filters.q) if filters.q else None
     if keyword is not None:
         condition = keyword.condition()
         if condition is None:
             return []
         conditions = [*conditions, condition]
-    since = func.coalesce(Opportunity.live_since, Opportunity.created_at)
-    columns = (Opportunity.id, Opportunity.closes_on, since, Opportunity.latitude, Opportunity.longitude)
-    statement = select(*columns, Opportunity.online, Opportunity.search_text).where(*conditions)
+    # Dates as ISO text sort the same and skip turning every row's value into a date object.
+    since = cast(func.coalesce(Opportunity.live_since, Opportunity.created_at), String)
+    columns = (Opportunity.id, cast(Opportunity.closes_on, String), since, Opportunity.latitude)
+    text = Opportunity.search_text if keyword is not None else literal("")
+    statement = select(*columns, Opportunity.longitude, Opportunity.online, text).where(*conditions)
+    best = best_area_scores(keyword) if keyword is not None else {}
     rows = []
-    for oid, closes_on, live_since, lat, lon, online, text in db.session.execute(statement):
+    for oid, closes, live_since, lat, lon, online, listing_text in db.session.execute(statement):
         distance = None
         if place is not None and not online:
             distance = distance_km(place, _Point(lat, lon))
             if distance > filters.radius:
                 continue
-        since_key = live_since.timestamp() if live_since else 0.0
-        rows.append(
-            {"id": oid, "closes_on": closes_on, "since": since_key, "distance": distance, "text": text}
-        )
-    if keyword is not None:
-        best = _best_area_scores(keyword, {row["id"] for row in rows})
-        for row in rows:
-            row["score"] = keyword.score(best.get(row["id"], 0.0), row["text"])
-        rows = [row for row in rows if row["score"] > 0]
-    rows.sort(key=_sort_key(filters.effective_sort))
-    return [(row["id"], row["distance"]) for row in rows]
+        score = keyword.score(best.get(oid, 0.0), listing_text) if keyword is not None else 0.0
+        if keyword is None or score > 0:
+            rows.append(_Row(oid, closes, live_since or "", distance, score))
+    return [(row.id, row.distance) for row in _ordered(rows, filters.effective_sort)]
 
 
 def _sql_ranked(conditions: list[ColumnElement[bool]], sort: str, offset: int, limit: int) -> list[int]:

@@ -10,8 +10,7 @@ from portal.services.listings import check_listing
 from portal.services.opportunities import update_listing
 from tests.factories import make_opportunity, make_organisation, make_user, now, sign_in_as
 from tests.hostile import PAYLOADS, problems_in
-from tests.organisations.test_listings import SwitchingClient, listing_values, page, post
-from tests.organisations.test_listings import client as switching_client  # noqa: F401  (the fixture)
+from tests.organisations.test_listings import listing_values, page, post
 
 
 @pytest.fixture
@@ -113,7 +112,7 @@ def test_who_may_moderate(app, client):
 
         second_factor, sign_in = url_for("admin.second_factor"), url_for("admin.sign_in")
     assert response.status_code == 302 and response.headers["Location"].startswith(second_factor)
-    anonymous = SwitchingClient(app, app.response_class, use_cookies=True)
+    anonymous = app.test_client()
     response = anonymous.get("/admin/moderation")
     assert response.status_code == 302 and response.headers["Location"].startswith(sign_in)
     assert anonymous.get(f"/admin/moderation/{listing.id}").status_code == 302

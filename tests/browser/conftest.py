@@ -15,7 +15,9 @@ from portal import create_app
 from portal.content.files import read_content
 from portal.extensions import db
 from portal.services.content_loader import load_content
+from portal.services.demo import seed_demo
 from portal.services.matching import build_index
+from tests.browser.people import add_people_and_listings
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = [
@@ -59,6 +61,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         upgrade()
         load_content(read_content(app.config["CONTENT_DIR"]))
         build_index(app.extensions["content_reference"].abbreviations)
+        seed_demo(seed=1, opportunities=300)
+        add_people_and_listings()
         db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     app.config["PUBLIC_URL"] = f"http://127.0.0.1:{server.server_port}"

@@ -6,14 +6,7 @@ import re
 
 import pytest
 
-from tests.opportunities.isolation import isolated_session
 from tests.opportunities.listings import listings_around_leeds
-
-
-@pytest.fixture
-def db_session(app):
-    """A session on the test's connection: even what a view commits is rolled back."""
-    yield from isolated_session(app)
 
 
 @pytest.fixture

@@ -18,6 +18,11 @@ def listings_around_leeds() -> dict[str, Opportunity]:
         "Bradford": make_opportunity(title="Balance clinic placement", **BRADFORD),
         "York": make_opportunity(title="Newborn hearing placement", **YORK),
         "Online": make_opportunity(
-            title="Virtual audiology taster", type="event", online=True, town=None, latitude=None, longitude=None
+            title="Virtual audiology taster",
+            type="event",
+            online=True,
+            town=None,
+            latitude=None,
+            longitude=None,
         ),
     }

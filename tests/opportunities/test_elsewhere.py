@@ -29,7 +29,9 @@ def test_a_profile_without_listings_says_so(get_page, db_session):
 def test_find_your_fit_results_link_to_live_listings(client, get_page, db_session):
     listing = make_opportunity(title="Audiology taster day", areas=("audiology",))
     token = csrf_token(client, "/find-your-fit")
-    response = client.post("/find-your-fit", data={"csrf_token": token, "about": "I want to be an audiologist"})
+    response = client.post(
+        "/find-your-fit", data={"csrf_token": token, "about": "I want to be an audiologist"}
+    )
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert f'href="/opportunities/{listing.id}"' in html and "Audiology taster day" in html

@@ -53,7 +53,9 @@ def test_the_feed_stops_at_fifty_entries(client, db_session):
 
 def test_text_in_the_feed_is_escaped_and_stays_well_formed(client, db_session):
     trust = make_organisation(name="Bits & <Pieces> Trust")
-    make_opportunity(organisation=trust, title="<b>Bold</b> & \x1b odd", description="Ends with ]]> and <tags>")
+    make_opportunity(
+        organisation=trust, title="<b>Bold</b> & \x1b odd", description="Ends with ]]> and <tags>"
+    )
     feed = _feed(client, "?q=%3Cb%3Ebold%1B")
     assert _titles(feed) == ["<b>Bold</b> &  odd"]
     assert feed.findtext(f"{ATOM}title") == "Opportunities matching “<b>bold”"

@@ -19,7 +19,13 @@ def test_the_report_form_is_a_well_formed_page_with_every_reason(get_page, db_se
     page = get_page(f"/opportunities/{listing.id}/report")
     assert page.h1 == "Report this listing"
     reasons = [radio["value"] for radio in page.select("input[name=reason]")]
-    assert reasons == ["wrong-or-out-of-date", "not-real", "discriminatory-or-offensive", "asks-for-money", "other"]
+    assert reasons == [
+        "wrong-or-out-of-date",
+        "not-real",
+        "discriminatory-or-offensive",
+        "asks-for-money",
+        "other",
+    ]
     assert page.soup.find("form", method="post")["action"] == f"/opportunities/{listing.id}/report"
 
 

@@ -10,7 +10,9 @@ from tests.factories import make_opportunity, make_organisation
 
 def test_the_empty_search_lists_every_live_listing_with_its_facts(get_page, around_leeds):
     trust = make_organisation(name="Harrogate Demo Trust", is_demo=True)
-    make_opportunity(organisation=trust, title="Demo listing", is_demo=True, areas=("audiology", "hearing-therapy"))
+    make_opportunity(
+        organisation=trust, title="Demo listing", is_demo=True, areas=("audiology", "hearing-therapy")
+    )
     page = get_page("/opportunities/")
     assert page.h1 == "Find opportunities"
     assert "5 opportunities found" in page.text
@@ -24,7 +26,9 @@ def test_the_empty_search_lists_every_live_listing_with_its_facts(get_page, arou
 
 
 def test_the_form_works_without_javascript_and_keeps_what_was_chosen(get_page, around_leeds):
-    page = get_page("/opportunities/?q=hearing&type=placement&type=event&near=Leeds&radius_km=50&sort=closing")
+    page = get_page(
+        "/opportunities/?q=hearing&type=placement&type=event&near=Leeds&radius_km=50&sort=closing"
+    )
     form = page.soup.find("form", class_="app-search-filters")
     assert form["method"] == "get" and form["action"] == "/opportunities/"
     assert page.soup.find("input", id="q")["value"] == "hearing"
@@ -67,7 +71,10 @@ def test_an_ambiguous_place_asks_which_one(get_page):
 
 def test_too_long_a_search_is_explained_and_nothing_else_is_lost(get_page, around_leeds):
     page = get_page("/opportunities/?q=" + "a" * 201 + "&near=Leeds", status=400)
-    assert "Keep your search to 200 characters or fewer" in page.soup.find(class_="nhsuk-error-summary").get_text()
+    assert (
+        "Keep your search to 200 characters or fewer"
+        in page.soup.find(class_="nhsuk-error-summary").get_text()
+    )
     assert "3 opportunities found" in page.text
 
 

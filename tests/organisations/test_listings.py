@@ -6,8 +6,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from flask import g, url_for
-from flask.testing import FlaskClient
+from flask import url_for
 
 from portal.extensions import db
 from portal.models import AuditEntry, Opportunity, OutboxMessage
@@ -70,27 +69,6 @@ def page(response, status: int = 200) -> Page:
     return parsed
 
 
-class SwitchingClient(FlaskClient):
-    """A test client for one of several people in a test.
-
-    The rolled-back session keeps one app context for the whole test, and Flask reuses it for each
-    request, so ``g`` (where Flask-Login keeps the signed-in user and Flask-WTF the CSRF token)
-    would carry one person's sign-in into another client's request. Each request here starts with
-    an empty ``g``, as a real one does.
-    """
-
-    def open(self, *args, **kwargs):
-        for name in list(g):
-            g.pop(name)
-        return super().open(*args, **kwargs)
-
-
-@pytest.fixture
-def client(app, db_session):
-    """A test client whose requests each find out for themselves who is signed in."""
-    return SwitchingClient(app, app.response_class, use_cookies=True)
-
-
 @pytest.fixture
 def editor(client):
     """An editor of an approved organisation (which has an owner too), signed in."""
@@ -104,7 +82,7 @@ def editor(client):
 @pytest.fixture
 def admin_client(app, db_session):
     """A second client, signed in as an administrator with the second factor."""
-    other = SwitchingClient(app, app.response_class, use_cookies=True)
+    other = app.test_client()
     sign_in_as(other, make_user(is_admin=True))
     return other
 

@@ -15,26 +15,19 @@ from portal.services.opportunity_filters import (
     parse_search_args,
     read_search_args,
 )
+from portal.services.opportunity_relevance import area_scores, query_words
 from portal.services.opportunity_search import (
     area_family,
     is_open,
     live_opportunities_for_areas,
     public_opportunity,
-    query_words,
     search_live_opportunities,
 )
 from portal.services.places import AmbiguousPlaceError, UnknownPlaceError, find_place
 from tests.factories import make_opportunity, make_organisation
-from tests.opportunities.isolation import isolated_session
 from tests.opportunities.listings import BRADFORD, YORK, listings_around_leeds
 
 TODAY = date.today()
-
-
-@pytest.fixture
-def db_session(app):
-    """A session on the test's connection, with no live listings but the test's own."""
-    yield from isolated_session(app)
 
 
 @pytest.fixture
@@ -72,6 +65,13 @@ def test_words_in_the_listing_count_as_well_as_its_areas(db_session):
     assert _search(q="harrogate") == ["Clinic helper"]
     # Both are in audiology; the one that also says so in its title ranks first.
     assert _search(q="audiology") == ["Audiology clinic", "Something else"]
+
+
+def test_a_word_counts_only_where_it_starts_a_word(db_session):
+    make_opportunity(title="Collaborative hearing day", areas=("audiology",))
+    make_opportunity(title="(Lab) open day", areas=("audiology",))
+    assert "audiology" not in area_scores("lab")
+    assert _search(q="lab") == ["(Lab) open day"]
 
 
 def test_nonsense_finds_nothing_rather_than_everything(db_session):
@@ -241,7 +241,12 @@ def test_only_live_or_closed_listings_have_a_public_page(db_session):
 def test_a_summary_has_the_contract_fields(db_session):
     listing = make_opportunity(postcode="LS1 4AP", areas=("audiology", "hearing-therapy"))
     summary = listing_summary(listing, "http://x/1")
-    assert summary["location"] == {"name": "Leeds", "postcode_district": "LS1", "lat": 53.79648, "lon": -1.54785}
+    assert summary["location"] == {
+        "name": "Leeds",
+        "postcode_district": "LS1",
+        "lat": 53.79648,
+        "lon": -1.54785,
+    }
     assert summary["service_areas"] == ["audiology", "hearing-therapy"]
     online = listing_summary(make_opportunity(online=True), "http://x/2")
     assert online["location"] == {"name": "Online", "postcode_district": None, "lat": None, "lon": None}
