@@ -41,6 +41,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
 
     from portal import models  # noqa: F401  (registers the tables)
+    from portal.links import RowIdConverter
+
+    app.url_map.converters["int"] = RowIdConverter
     from portal.admin.routes import bp as admin_bp
     from portal.api.routes import bp as api_bp
     from portal.explore.routes import bp as explore_bp

@@ -87,6 +87,10 @@ class Form:
     action: str
     method: str
     fields: dict[str, list[str]] = field(default_factory=dict)
+    # Who saw the form, and so who sends it.
+    visitor: str = "anonymous"
+    # File inputs: name -> the types they accept (".csv,text/csv").
+    files: dict[str, str] = field(default_factory=dict)
 
     def values_with(self, name: str, value: str) -> MultiDict:
         """The form's own values, with one field replaced by ``value``."""
@@ -99,12 +103,14 @@ class Form:
         return [name for name in self.fields if name != "csrf_token"]
 
 
-def forms_on(path: str, html: str) -> list[Form]:
+def forms_on(path: str, html: str, visitor: str = "anonymous") -> list[Form]:
     """Every form in a page, with the values a person would send by submitting it unchanged."""
     soup = BeautifulSoup(html, "html.parser")
     found = []
     for element in soup.find_all("form"):
-        form = Form(path, element.get("action") or path, element.get("method", "get").lower())
+        form = Form(
+            path, element.get("action") or path, element.get("method", "get").lower(), visitor=visitor
+        )
         first_radio: dict[str, str] = {}
         for control in element.find_all(["input", "textarea", "select"]):
             name = control.get("name")
@@ -116,6 +122,8 @@ def forms_on(path: str, html: str) -> list[Form]:
                 values.append(value)
             if control.get("type") == "radio":
                 first_radio.setdefault(name, control.get("value", "on"))
+            if control.get("type") == "file":
+                form.files[name] = control.get("accept", "")
         # A person answers a question put as radios: with none chosen, they choose the first.
         for name, value in first_radio.items():
             form.fields[name] = form.fields[name] or [value]

@@ -16,6 +16,7 @@ import pytest
 from werkzeug.exceptions import HTTPException
 
 from portal.caching import clear_page_cache
+from portal.services.listing_import import template_csv
 from tests.hostile import (
     JSON_VALUES,
     OVERSIZED_BODY,
@@ -31,6 +32,7 @@ from tests.hostile import (
     problems_in,
     with_query,
 )
+from tests.visitors import ANONYMOUS, Cast, Visitor, assemble_cast, become, remember_csrf
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
@@ -43,17 +45,24 @@ class Targets:
     baselines: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     forms: list[Form] = field(default_factory=list)
     json_operations: dict[str, dict] = field(default_factory=dict)
+    # Who found each GET path, and so who asks for it with hostile parameters.
+    visitors: dict[str, str] = field(default_factory=dict)
+    cast: Cast | None = None
+
+    def visitor_for(self, path: str) -> Visitor:
+        """The person who reached ``path`` (anonymous for the API and anything not crawled)."""
+        return self.cast.visitors[self.visitors.get(path.split("?")[0], self.visitors.get(path, ANONYMOUS))]
 
 
 def _get_rules(app):
     return [r for r in app.url_map.iter_rules() if "GET" in r.methods and r.endpoint != "static"]
 
 
-def _add_forms(targets: Targets, path: str, response) -> None:
+def _add_forms(targets: Targets, path: str, response, visitor: Visitor) -> None:
     if response.mimetype != "text/html":
         return
     known = {(f.action, f.method, tuple(f.fields)) for f in targets.forms}
-    for form in forms_on(path, response.get_data(as_text=True)):
+    for form in forms_on(path, response.get_data(as_text=True), visitor.name):
         if (form.action, form.method, tuple(form.fields)) not in known:
             targets.forms.append(form)
 
@@ -80,31 +89,58 @@ def _resolve(spec: dict, schema: dict) -> dict:
     return schema
 
 
-@pytest.fixture
-def targets(app, client) -> Targets:
-    """Every GET URL with the parameters its view reads, every form, every JSON operation."""
-    found = Targets()
-    real = path_values(app)
+def _is_guarded(app, rule) -> bool:
+    return hasattr(app.view_functions[rule.endpoint], "required_role")
+
+
+def _crawl(app, client, found: Targets, visitor: Visitor, real: dict[str, list[str]]) -> None:
+    """Every GET page the visitor is meant to reach: anonymous ones the public pages, others the guarded."""
+    rules = [r for r in _get_rules(app) if _is_guarded(app, r) == (visitor.name != ANONYMOUS)]
+    become(client, visitor).get("/find-your-fit")  # a page with a form, so the session holds a CSRF secret
+    remember_csrf(client, visitor)
     original, app.request_class = app.request_class, RecordingRequest
     try:
-        for rule in _get_rules(app):
+        for rule in rules:
             for path in concrete_paths(app, rule, real):
+                become(client, visitor)
                 RecordingArgs.asked = set()
                 response = client.get(path)
                 found.parameters.setdefault(path, set()).update(RecordingArgs.asked)
-                _add_forms(found, path, response)
+                found.visitors.setdefault(path, visitor.name)
+                _add_forms(found, path, response, visitor)
     finally:
         app.request_class = original
+
+
+@pytest.fixture
+def targets(app, client) -> Targets:
+    """Every GET URL with the parameters its view reads, every form, every JSON operation, for everyone."""
+    found = Targets()
+    cast = assemble_cast(app)
+    found.cast = cast
+    real = {**path_values(app), **cast.path_values}
+    for visitor in cast.visitors.values():
+        _crawl(app, client, found, visitor, real)
     for form in [f for f in found.forms if f.method == "post"]:
-        response = client.post(form.action, data=form.values_with("csrf_token", _token(form)))
-        assert response.status_code < 400, f"{form.action} refused its own form unchanged"
-        _add_forms(found, form.action, response)
+        become(client, cast.visitors[form.visitor])
+        data = form.values_with("csrf_token", _token(form))
+        for name, accepts in form.files.items():
+            # What a person would choose: the portal's own template for a CSV upload.
+            if "csv" in accepts:
+                data[name] = (BytesIO(template_csv().encode()), "listings.csv")
+        response = client.post(form.action, data=data)
+        assert response.status_code < 400 or "nhsuk-error-summary" in response.get_data(as_text=True), (
+            f"{form.action} refused its own form unchanged without saying why ({response.status_code})"
+        )
+        _add_forms(found, form.action, response, cast.visitors[form.visitor])
     for form in found.forms:
         if form.method == "get":
             found.parameters.setdefault(form.action, set()).update(form.text_fields)
+            found.visitors.setdefault(form.action, form.visitor)
             found.baselines[form.action] = [
                 (k, v) for k, v in form.values_with("csrf_token", "").items(multi=True) if k != "csrf_token"
             ]
+    become(client, cast.visitors[ANONYMOUS])
     _add_openapi(found, client.get("/api/v1/openapi.json").get_json())
     return found
 
@@ -130,6 +166,8 @@ def test_discovery_reaches_every_route_and_the_inputs_we_know_of(app, targets):
     assert "slugs" in targets.parameters["/service-areas/compare"]
     assert any("about" in f.fields and "subjects" in f.fields for f in targets.forms)
     assert any("useful" in f.fields for f in targets.forms), "the feedback form on the results page"
+    seen_by = {f.visitor for f in targets.forms}
+    assert seen_by == set(targets.cast.visitors), f"no forms found for {set(targets.cast.visitors) - seen_by}"
 
 
 @pytest.fixture
@@ -146,11 +184,13 @@ def test_hostile_query_parameters_and_path_arguments(client, targets, page_cache
     failures = []
     for path, names in sorted(targets.parameters.items()):
         baseline = targets.baselines.get(path.split("?")[0], [])
+        become(client, targets.visitor_for(path))
         plain = client.get(with_query(path, baseline))
         failures += [(path, None, p) for p in problems_in(plain, None)]
         for name in sorted(names):
             for payload in PAYLOADS:
                 pairs = [(k, v) for k, v in baseline if k != name] + [(name, payload)]
+                become(client, targets.visitor_for(path))
                 response = client.get(with_query(path, pairs))
                 failures += [(path, name, p) for p in problems_in(response, payload, plain.get_data(True))]
     assert not failures, _report(failures)
@@ -160,6 +200,7 @@ def test_parameters_no_view_reads_change_nothing_and_never_build_absolute_links(
     failures = []
     for path in sorted(targets.parameters):
         pairs = [*targets.baselines.get(path, []), *((name, "1") for name in STEERING_PARAMETERS)]
+        become(client, targets.visitor_for(path))
         response = client.get(with_query(path, pairs), headers={"Host": "evil.example"})
         failures += [(path, "steering", p) for p in problems_in(response, None)]
         if "evil.example" in response.get_data(as_text=True):
@@ -170,23 +211,28 @@ def test_parameters_no_view_reads_change_nothing_and_never_build_absolute_links(
 def test_hostile_form_fields_files_and_bodies(client, targets):
     failures = []
     for form in (f for f in targets.forms if f.method == "post"):
-        token = _token(form)
+        token, visitor = _token(form), targets.cast.visitors[form.visitor]
         for name in form.text_fields:
             for payload in PAYLOADS:
                 data = form.values_with(name, payload)
                 data["csrf_token"] = token
-                response = client.post(form.action, data=data)
+                response = become(client, visitor).post(form.action, data=data)
                 failures += [(form.action, name, p) for p in problems_in(response, payload)]
             upload = form.values_with(name, "")
             upload["csrf_token"], upload[name] = token, (BytesIO(b"<x>"), "a.txt")
-            response = client.post(form.action, data=upload, content_type="multipart/form-data")
+            response = become(client, visitor).post(
+                form.action, data=upload, content_type="multipart/form-data"
+            )
             failures += [(form.action, f"{name} as a file", p) for p in problems_in(response, None)]
-        response = client.post(form.action, data=b"[" * 100_000, content_type="application/json")
+        response = become(client, visitor).post(
+            form.action, data=b"[" * 100_000, content_type="application/json"
+        )
         failures += [(form.action, "deep JSON", p) for p in problems_in(response, None)]
     assert not failures, _report(failures)
 
 
 def test_hostile_json_bodies_are_400s_with_a_message(client, targets):
+    become(client, targets.cast.visitors[ANONYMOUS])
     failures = []
     for url, schema in targets.json_operations.items():
         required = {name: "heart" for name in schema.get("required", [])}

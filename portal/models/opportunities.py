@@ -105,7 +105,9 @@ class OpportunityArea(db.Model):
     __tablename__ = "opportunity_area"
 
     opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunity.id"), primary_key=True)
-    service_area_slug: Mapped[str] = mapped_column(ForeignKey("service_area.slug"), primary_key=True, index=True)
+    service_area_slug: Mapped[str] = mapped_column(
+        ForeignKey("service_area.slug"), primary_key=True, index=True
+    )
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     opportunity: Mapped[Opportunity] = relationship(back_populates="areas")

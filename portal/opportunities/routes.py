@@ -28,7 +28,7 @@ from portal.services.reports import ReportError, report_listing
 bp = Blueprint("opportunities", __name__, url_prefix="/opportunities")
 FEED_ENTRIES = 50
 # Listings are numbered by an INTEGER column: a bigger number is simply not found.
-ID = "<int(max=2147483647):opportunity_id>"
+ID = "<int:opportunity_id>"
 
 
 def _place_problem(error: PlaceError) -> dict[str, Any]:

@@ -84,11 +84,12 @@ def remove_member() -> Response:
         return redirect(url_for("organisations.members"))
     if removed is None:
         abort(404)
+    removed_name = removed.user.name  # read before the commit detaches the deleted membership
     db.session.commit()
     if removed.user_id == my_user_id:
         flash(f"You have left {organisation_name}.")
         return redirect(url_for("public.home"))
-    flash(f"{removed.user.name} is no longer a member.")
+    flash(f"{removed_name} is no longer a member.")
     return redirect(url_for("organisations.members"))
 
 

@@ -1,0 +1,100 @@
+"""The people the hostile-input test visits the portal as, and the real rows their pages need.
+
+Anonymous visitors reach the public pages and the pages behind emailed links; an organisation's
+owner and administrators (with and without their second factor, and one setting it up) reach
+every guarded page. Each gets the URL arguments that make their pages render: their own listings,
+reports, imports and real tokens.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pyotp
+from flask import Flask
+from flask.testing import FlaskClient
+
+from portal.models import User
+from portal.models.opportunities import DRAFT, REFERRED_BACK, SUBMITTED
+from portal.models.organisations import EDITOR, PENDING
+from portal.services import accounts, organisations
+from portal.services.listing_import import read_import, store_upload, template_csv
+from portal.services.reports import report_listing
+from tests.factories import make_opportunity, make_organisation, make_user
+
+ANONYMOUS = "anonymous"
+
+
+@dataclass
+class Visitor:
+    """Someone the test acts as: who, and whether they gave their second factor."""
+
+    name: str
+    user: User | None = None
+    second_factor: bool = True
+    csrf: str | None = None
+
+
+@dataclass
+class Cast:
+    """Everyone the test acts as, and real values for each URL argument name."""
+
+    visitors: dict[str, Visitor] = field(default_factory=dict)
+    path_values: dict[str, list[str]] = field(default_factory=dict)
+
+
+def assemble_cast(app: Flask) -> Cast:
+    """An owner's organisation with listings in each state, a report, an import and tokens, and admins."""
+    trust = make_organisation(name="Hostile Test Trust")
+    owner = make_user(trust)
+    make_user(trust, role=EDITOR)
+    _, invitation_token = organisations.invite_member(trust, owner, "invited@example.org", EDITOR)
+    states = (DRAFT, SUBMITTED, REFERRED_BACK)
+    listings = [make_opportunity(trust, status=status, live_since=None) for status in states]
+    live = make_opportunity(trust, type="job", pay_kind="salary", salary_min=24_000, salary_max=28_000)
+    report = report_listing(live, "wrong-or-out-of-date", "The closing date is wrong")
+    upload = store_upload(trust, owner, read_import(template_csv().encode(), date.today()))
+    newcomer = make_user(email_verified_at=None)
+    make_user(make_organisation(name="Waiting Trust", status=PENDING))  # for the approvals page
+    secret = app.config["SECRET_KEY"]
+    admin = make_user(is_admin=True, totp_secret=pyotp.random_base32())
+    cast = Cast()
+    for visitor in (
+        Visitor(ANONYMOUS),
+        Visitor("owner", owner),
+        Visitor("admin", admin),
+        Visitor("admin without a second factor", admin, second_factor=False),
+        Visitor("admin setting up a second factor", make_user(is_admin=True), second_factor=False),
+    ):
+        cast.visitors[visitor.name] = visitor
+    cast.path_values = {
+        "opportunity_id": [str(live.id), *(str(listing.id) for listing in listings)],
+        "report_id": [str(report.id)],
+        "import_id": [str(upload.id)],
+        "token": [
+            accounts.reset_token(secret, make_user()),
+            invitation_token,
+            accounts.confirmation_token(secret, newcomer),
+        ],
+    }
+    return cast
+
+
+def become(client: FlaskClient, visitor: Visitor) -> FlaskClient:
+    """Make the client ``visitor``, keeping the CSRF token their forms were rendered with."""
+    with client.session_transaction() as session:
+        session.clear()
+        if visitor.user is not None:
+            session["_user_id"] = f"{visitor.user.id}:{visitor.user.session_version}"
+            session["_fresh"] = True
+            session["second_factor"] = visitor.second_factor
+        if visitor.csrf is not None:
+            session["csrf_token"] = visitor.csrf
+    return client
+
+
+def remember_csrf(client: FlaskClient, visitor: Visitor) -> None:
+    """Keep the session's CSRF secret, so that tokens on the visitor's pages stay valid after sign-outs."""
+    with client.session_transaction() as session:
+        visitor.csrf = session.get("csrf_token")
