@@ -32,6 +32,8 @@ CHROMIUM_ARGS = [
 STATIC_BUILD = Path(__file__).resolve().parents[2] / "static" / "build" / "app.css"
 
 pytestmark = pytest.mark.browser
+# A step that waits longer than this is a failure with a message, not a hung run.
+BROWSER_TIMEOUT_MS = 20_000
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -87,6 +89,7 @@ def browser() -> Iterator:
 def browser_page(browser) -> Iterator:
     """A fresh tab with JavaScript on."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
     yield context.new_page()
     context.close()
 
@@ -95,5 +98,6 @@ def browser_page(browser) -> Iterator:
 def no_js_page(browser) -> Iterator:
     """A fresh tab with JavaScript off."""
     context = browser.new_context(java_script_enabled=False)
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
     yield context.new_page()
     context.close()
