@@ -42,18 +42,13 @@ def _labels() -> dict[str, dict[str, str]]:
     return current_app.extensions["content_reference"].vocabulary
 
 
-def _home_href() -> str:
-    # The admin home is another engineer's route; link to its address until it is registered.
-    return url_for("admin.home") if "admin.home" in current_app.view_functions else "/admin/"
-
-
 @bp.get("/moderation")
 @admin_required
 def moderation() -> str:
     """Listings waiting for review and open reports, each with its automatic checks."""
     waiting = [(opportunity, automatic_checks(opportunity)) for opportunity in awaiting_review()]
     return render_template(
-        "admin/moderation.html", waiting=waiting, reports=open_reports(), home_href=_home_href()
+        "admin/moderation.html", waiting=waiting, reports=open_reports(), home_href=url_for("admin.home")
     )
 
 

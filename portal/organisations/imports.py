@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_wtf.file import FileField
 from wtforms import HiddenField
 
@@ -106,13 +106,6 @@ def _preview_page(import_id: int, preview: ImportPreview) -> str:
     )
 
 
-def _dashboard_href() -> str:
-    # The dashboard is another engineer's route; until it exists, its address is all we can link to.
-    if "organisations.dashboard" in current_app.view_functions:
-        return url_for("organisations.dashboard")
-    return "/organisations/"
-
-
 @bp.post("/import/<int:import_id>/confirm")
 @member_required
 def listing_import_confirm(import_id: int) -> Any:
@@ -133,7 +126,7 @@ def listing_import_confirm(import_id: int) -> Any:
     flash(_saved_message(len(saved.listings), saved.submitted))
     for line in saved.not_sent[:10]:
         flash(line)
-    return redirect(_dashboard_href())
+    return redirect(url_for("organisations.dashboard"))
 
 
 def _saved_message(created: int, submitted: int) -> str:

@@ -89,13 +89,6 @@ def _decision_to_show(opportunity: Any) -> Any:
     return None
 
 
-def _dashboard_href() -> str:
-    # The dashboard is another engineer's route; until it exists, its address is all we can link to.
-    if "organisations.dashboard" in current_app.view_functions:
-        return url_for("organisations.dashboard")
-    return "/organisations/"
-
-
 def _listing_page(opportunity: Any, close_form: CloseForm | None = None, status: int = 200) -> Any:
     pending = pending_listing_data(opportunity)
     decision = _decision_to_show(opportunity)
@@ -107,7 +100,7 @@ def _listing_page(opportunity: Any, close_form: CloseForm | None = None, status:
         pending_facts=listing_facts(pending, _labels()) if pending else None,
         decision=decision,
         decision_reason=reason_words(decision) if decision else None,
-        dashboard_href=_dashboard_href(),
+        dashboard_href=url_for("organisations.dashboard"),
         history=history(opportunity),
         close_form=close_form or CloseForm(),
         editable=opportunity.status in (*EDITABLE, LIVE),
