@@ -15,11 +15,15 @@ from typing import Any
 from flask import Flask, abort, g, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from portal.extensions import db, login_manager
+from portal.extensions import db, limiter, login_manager, shared_limit
 from portal.models import Membership, User
 from portal.models.organisations import OWNER
+from portal.services.accounts import email_limit_key
 
 SECOND_FACTOR_KEY = "second_factor"
+# One count per account for every sign-in page, so two pages do not give twice the guesses at one account.
+SIGN_IN_EMAIL_SCOPE = "sign-in-by-email"
+TOO_MANY_SIGN_INS = "You have tried this too many times. Wait a few minutes, then try again."
 MEMBER, ADMIN = "member", "admin"
 
 
@@ -139,3 +143,31 @@ def signed_in_required(view: Callable[..., Any]) -> Callable[..., Any]:
 
     _mark(wrapper, "signed-in")
     return wrapper
+
+
+def _posted_email_key() -> str:
+    # A digest of the address posted, never the address itself.
+    return email_limit_key(request.form.get("email", ""))
+
+
+def _sign_in_failed(response: Any) -> bool:
+    # A sign-in page shown again (200) is a failed attempt; a redirect means it worked.
+    return response.status_code == 200
+
+
+def sign_in_limits(too_many_for_account: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Sign-in limits: 10 posts a minute from one address, 10 failures an hour on one account."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        per_account = limiter.shared_limit(
+            shared_limit(10, "hour"),
+            scope=SIGN_IN_EMAIL_SCOPE,
+            key_func=_posted_email_key,
+            methods=["POST"],
+            deduct_when=_sign_in_failed,
+            error_message=too_many_for_account,
+        )
+        per_address = limiter.limit(shared_limit(10), methods=["POST"], error_message=TOO_MANY_SIGN_INS)
+        return per_address(per_account(view))
+
+    return decorate

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from portal.admin.account_forms import AdminSignInForm, SecondFactorForm, SetUpSecondFactorForm
 from portal.admin.blueprint import bp
-from portal.auth import SECOND_FACTOR_KEY, signed_in_required, signed_in_user
+from portal.auth import SECOND_FACTOR_KEY, sign_in_limits, signed_in_required, signed_in_user
 from portal.auth import sign_in as start_session
 from portal.extensions import db, limiter, shared_limit
 from portal.models import User
@@ -24,23 +24,13 @@ TOO_MANY = "You have tried this too many times. Wait a few minutes, then try aga
 TOO_MANY_FOR_ACCOUNT = (
     "There have been too many attempts to sign in to this account. Wait an hour and try again."
 )
-# Shared with the organisations sign-in, so the two pages do not give twice the guesses at one account.
-SIGN_IN_EMAIL_SCOPE = "sign-in-by-email"
 PENDING_APP_FIELD = "pending_authenticator"
-
-
-def _email_key() -> str:
-    return accounts.email_limit_key(request.form.get("email", ""))
 
 
 def _account_key() -> str:
     # Codes are guessed at per account, whatever address the guesses come from.
     user = signed_in_user()
     return f"second-factor:{user.id if user is not None else 'nobody'}"
-
-
-def _failed_attempt(response: Response) -> bool:
-    return response.status_code == 200
 
 
 def _signed_in_admin() -> User:
@@ -55,15 +45,7 @@ def _next_page() -> str | None:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(shared_limit(10), methods=["POST"], error_message=TOO_MANY)
-@limiter.shared_limit(
-    shared_limit(10, "hour"),
-    scope=SIGN_IN_EMAIL_SCOPE,
-    key_func=_email_key,
-    methods=["POST"],
-    deduct_when=_failed_attempt,
-    error_message=TOO_MANY_FOR_ACCOUNT,
-)
+@sign_in_limits(TOO_MANY_FOR_ACCOUNT)
 def sign_in() -> str | Response:
     """The first step: email address and password (an account that is not an administrator's fails)."""
     form = AdminSignInForm()

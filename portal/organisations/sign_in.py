@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from portal.auth import sign_in as start_session
+from portal.auth import sign_in_limits
 from portal.auth import sign_out as end_session
 from portal.extensions import db, limiter, shared_limit
 from portal.links import absolute_url
@@ -24,16 +25,10 @@ from portal.services.tokens import TokenError
 
 WRONG_DETAILS = "Enter a correct email address and password"
 # The admin sign-in counts against the same scope, so two pages do not give twice the guesses.
-SIGN_IN_EMAIL_SCOPE = "sign-in-by-email"
 TOO_MANY_FOR_ACCOUNT = (
     "There have been too many attempts to sign in to this account. Wait an hour and try again, "
     "or reset your password."
 )
-
-
-def failed_attempt(response: Response) -> bool:
-    """A sign-in page shown again (200) is a failed attempt; a redirect means it worked."""
-    return response.status_code == 200
 
 
 def _after_sign_in(user: User, next_page: str | None) -> str:
@@ -48,15 +43,7 @@ def _after_sign_in(user: User, next_page: str | None) -> str:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(shared_limit(10), methods=["POST"], error_message=TOO_MANY)
-@limiter.shared_limit(
-    shared_limit(10, "hour"),
-    scope=SIGN_IN_EMAIL_SCOPE,
-    key_func=email_key,
-    methods=["POST"],
-    deduct_when=failed_attempt,
-    error_message=TOO_MANY_FOR_ACCOUNT,
-)
+@sign_in_limits(TOO_MANY_FOR_ACCOUNT)
 def sign_in() -> str | Response:
     """Sign in with an email address and password; the answer never says which of them was wrong."""
     form = SignInForm()
