@@ -46,12 +46,23 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = RowIdConverter
     from portal.admin.routes import bp as admin_bp
     from portal.api.routes import bp as api_bp
+    from portal.candidates.routes import bp as candidates_bp
     from portal.explore.routes import bp as explore_bp
     from portal.opportunities.routes import bp as opportunities_bp
     from portal.organisations.routes import bp as organisations_bp
     from portal.public.routes import bp as public_bp
+    from portal.schools.routes import bp as schools_bp
 
-    for blueprint in (public_bp, explore_bp, opportunities_bp, organisations_bp, admin_bp):
+    blueprints = (
+        public_bp,
+        explore_bp,
+        opportunities_bp,
+        organisations_bp,
+        candidates_bp,
+        schools_bp,
+        admin_bp,
+    )
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     extensions.csrf.exempt(api_bp)

@@ -2,8 +2,10 @@
 
 Each guard marks the view it wraps with the role it demands (``view.required_role``), so a test can
 prove that every endpoint is either public or guarded, and that the guard is the one declared.
-Roles: ``member`` (anyone in an approved or pending organisation), ``owner`` (an owner of it) and
-``admin`` (an administrator who has also given their second factor in this session).
+Roles: ``member`` (anyone in an approved or pending organisation), ``owner`` (an owner of it),
+``teacher`` (a member of a school or college), ``admin`` (an administrator who has also given their
+second factor in this session) and ``candidate`` (a candidate signed in to their own account).
+Candidates are kept in a table of their own; their session id starts with "c" so the two never mix.
 """
 
 from __future__ import annotations
@@ -16,15 +18,17 @@ from flask import Flask, abort, g, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from portal.extensions import db, limiter, login_manager, shared_limit
-from portal.models import Membership, User
-from portal.models.organisations import OWNER
+from portal.models import Candidate, Membership, User
+from portal.models.organisations import APPROVED, OWNER
 from portal.services.accounts import email_limit_key
 
 SECOND_FACTOR_KEY = "second_factor"
 # One count per account for every sign-in page, so two pages do not give twice the guesses at one account.
 SIGN_IN_EMAIL_SCOPE = "sign-in-by-email"
 TOO_MANY_SIGN_INS = "You have tried this too many times. Wait a few minutes, then try again."
-MEMBER, ADMIN = "member", "admin"
+MEMBER, ADMIN, TEACHER, CANDIDATE = "member", "admin", "teacher", "candidate"
+CANDIDATE_PREFIX = "c"
+SCHOOL_KIND = "college-or-school"
 
 
 def init_app(app: Flask) -> None:
@@ -37,32 +41,49 @@ def init_app(app: Flask) -> None:
 
 
 @login_manager.user_loader
-def _load_user(session_id: str) -> User | None:
+def _load_user(session_id: str) -> _SignedIn | None:
     # The id carries the session version, so a password reset signs out every other session.
-    user_id, _, version = session_id.partition(":")
-    if not (user_id.isdigit() and version.isdigit()):
+    is_candidate = session_id.startswith(CANDIDATE_PREFIX)
+    row_id, _, version = session_id.removeprefix(CANDIDATE_PREFIX).partition(":")
+    if not (row_id.isdigit() and version.isdigit()):
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_version != int(version):
+    person = db.session.get(Candidate if is_candidate else User, int(row_id))
+    if person is None or person.session_version != int(version):
         return None
-    return _SignedIn(user)
+    return _SignedIn(person)
 
 
 class _SignedIn:
-    """The Flask-Login view of a user: the id it keeps in the session includes the session version."""
+    """The Flask-Login view of a person: the id it keeps in the session includes the session version."""
 
     is_authenticated = True
     is_active = True
     is_anonymous = False
 
-    def __init__(self, user: User) -> None:
-        self.user = user
+    def __init__(self, person: User | Candidate) -> None:
+        self.person = person
+
+    @property
+    def user(self) -> User | None:
+        """The organisation member or administrator signed in, if that is who it is."""
+        return self.person if isinstance(self.person, User) else None
+
+    @property
+    def candidate(self) -> Candidate | None:
+        """The candidate signed in, if that is who it is."""
+        return self.person if isinstance(self.person, Candidate) else None
 
     def get_id(self) -> str:
-        return f"{self.user.id}:{self.user.session_version}"
+        return session_id_for(self.person)
 
 
-def sign_in(user: User, second_factor: bool = False) -> None:
+def session_id_for(person: User | Candidate) -> str:
+    """What the session keeps to say who is signed in (tests build sessions with it too)."""
+    prefix = CANDIDATE_PREFIX if isinstance(person, Candidate) else ""
+    return f"{prefix}{person.id}:{person.session_version}"
+
+
+def sign_in(user: User | Candidate, second_factor: bool = False) -> None:
     """Start a fresh session for ``user``: whatever the session held before is dropped."""
     session.clear()
     login_user(_SignedIn(user))
@@ -77,8 +98,13 @@ def sign_out() -> None:
 
 
 def signed_in_user() -> User | None:
-    """The person signed in, or None."""
+    """The organisation member or administrator signed in, or None (also when a candidate is)."""
     return current_user.user if current_user.is_authenticated else None
+
+
+def signed_in_candidate() -> Candidate | None:
+    """The candidate signed in, or None (also when organisation staff are)."""
+    return current_user.candidate if current_user.is_authenticated else None
 
 
 def current_membership() -> Membership:
@@ -130,6 +156,51 @@ def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
 
     _mark(wrapper, ADMIN)
     return wrapper
+
+
+def teacher_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Only members of an approved school or college may use the view (class codes)."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        user = signed_in_user()
+        if user is None:
+            return _to_sign_in("organisations.sign_in")
+        membership = user.membership
+        if (
+            membership is None
+            or membership.organisation.kind != SCHOOL_KIND
+            or membership.organisation.status != APPROVED
+        ):
+            abort(403)
+        g.membership = membership
+        return view(*args, **kwargs)
+
+    _mark(wrapper, TEACHER)
+    return wrapper
+
+
+def candidate_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Only a signed-in candidate may use the view (their own account); staff get 403."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if signed_in_candidate() is None:
+            if signed_in_user() is not None:
+                abort(403)
+            return _to_sign_in("candidates.sign_in")
+        return view(*args, **kwargs)
+
+    _mark(wrapper, CANDIDATE)
+    return wrapper
+
+
+def current_candidate() -> Candidate:
+    """The signed-in candidate; only call inside a view guarded by ``candidate_required``."""
+    candidate = signed_in_candidate()
+    if candidate is None:
+        raise RuntimeError("current_candidate() called outside a candidate_required view")
+    return candidate
 
 
 def signed_in_required(view: Callable[..., Any]) -> Callable[..., Any]:

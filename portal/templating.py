@@ -21,7 +21,10 @@ NAVIGATION = (
     ("explore.find_your_fit", "Find your fit", {"explore.results", "explore.shared"}),
     ("public.service_areas", "Service areas", {"public.service_area", "public.compare"}),
     ("public.entry_routes", "Ways in", {"public.entry_route"}),
+    ("opportunities.search", "Opportunities", {"opportunities.detail"}),
     ("public.about", "What is healthcare science?", set()),
+    # The same link for everyone (public pages are cached): it leads to sign-in when nobody is.
+    ("candidates.dashboard", "Your account", set()),
 )
 
 

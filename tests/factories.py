@@ -9,8 +9,10 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
+from portal.auth import session_id_for
 from portal.extensions import db
-from portal.models import Membership, Opportunity, OpportunityArea, Organisation, User
+from portal.models import Candidate, Membership, Opportunity, OpportunityArea, Organisation, User
+from portal.models.candidates import AGE_18_PLUS
 from portal.models.opportunities import LIVE
 from portal.models.organisations import APPROVED, OWNER
 from portal.services.passwords import hash_password
@@ -106,7 +108,33 @@ def sign_in_as(client: FlaskClient, user: User, second_factor: bool = True) -> F
     """Put ``user`` into the client's session as a real sign-in would (with the second factor given)."""
     with client.session_transaction() as session:
         session.clear()
-        session["_user_id"] = f"{user.id}:{user.session_version}"
+        session["_user_id"] = session_id_for(user)
         session["_fresh"] = True
         session["second_factor"] = second_factor
+    return client
+
+
+def make_candidate(age_band: str = AGE_18_PLUS, **fields: Any) -> Candidate:
+    """A verified candidate with the shared test password (18 and over unless told otherwise)."""
+    number = next(_serial)
+    values = {
+        "email": f"candidate{number}@example.net",
+        "password_hash": _password_hash(),
+        "age_band": age_band,
+        "created_at": now(),
+        "email_verified_at": now(),
+        "last_active_at": now(),
+    }
+    candidate = Candidate(**{**values, **fields})
+    db.session.add(candidate)
+    db.session.flush()
+    return candidate
+
+
+def sign_in_candidate_as(client: FlaskClient, candidate: Candidate) -> FlaskClient:
+    """Put ``candidate`` into the client's session as a real sign-in would."""
+    with client.session_transaction() as session:
+        session.clear()
+        session["_user_id"] = session_id_for(candidate)
+        session["_fresh"] = True
     return client

@@ -15,7 +15,8 @@ import pyotp
 from flask import Flask
 from flask.testing import FlaskClient
 
-from portal.models import User
+from portal.auth import session_id_for
+from portal.models import Candidate, User
 from portal.models.opportunities import DRAFT, REFERRED_BACK, SUBMITTED
 from portal.models.organisations import EDITOR, PENDING
 from portal.services import accounts, organisations
@@ -31,7 +32,7 @@ class Visitor:
     """Someone the test acts as: who, and whether they gave their second factor."""
 
     name: str
-    user: User | None = None
+    user: User | Candidate | None = None
     second_factor: bool = True
     csrf: str | None = None
 
@@ -86,7 +87,7 @@ def become(client: FlaskClient, visitor: Visitor) -> FlaskClient:
     with client.session_transaction() as session:
         session.clear()
         if visitor.user is not None:
-            session["_user_id"] = f"{visitor.user.id}:{visitor.user.session_version}"
+            session["_user_id"] = session_id_for(visitor.user)
             session["_fresh"] = True
             session["second_factor"] = visitor.second_factor
         if visitor.csrf is not None:

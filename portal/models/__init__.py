@@ -1,16 +1,35 @@
 """Typed SQLAlchemy models, one module per aggregate."""
 
 from portal.models.audit import AuditEntry
+from portal.models.candidates import (
+    AlertDelivery,
+    AlertSubscription,
+    AnonymousTally,
+    AreaInterest,
+    Candidate,
+    ExpressionOfInterest,
+    SavedArea,
+    SavedListing,
+)
 from portal.models.content import EntryRoute, ServiceArea, ServiceAreaRoute
 from portal.models.imports import ListingImport
 from portal.models.matching import MatchFeedback, MatchingIndexFile, MatchingIndexVersion
 from portal.models.opportunities import ListingReport, Opportunity, OpportunityArea, OpportunityEvent
 from portal.models.organisations import Invitation, Membership, Organisation, RecoveryCode, User
 from portal.models.outbox import OutboxMessage
+from portal.models.schools import ClassCode, ClassResponse
 
 __all__ = [
+    "AlertDelivery",
+    "AlertSubscription",
+    "AnonymousTally",
+    "AreaInterest",
     "AuditEntry",
+    "Candidate",
+    "ClassCode",
+    "ClassResponse",
     "EntryRoute",
+    "ExpressionOfInterest",
     "Invitation",
     "ListingImport",
     "ListingReport",
@@ -24,6 +43,8 @@ __all__ = [
     "Organisation",
     "OutboxMessage",
     "RecoveryCode",
+    "SavedArea",
+    "SavedListing",
     "ServiceArea",
     "ServiceAreaRoute",
     "User",

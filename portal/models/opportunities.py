@@ -48,6 +48,8 @@ class Opportunity(db.Model):
     description: Mapped[str] = mapped_column(Text)
     stages: Mapped[list[str]] = mapped_column(JSON, default=list)
     minimum_age: Mapped[int | None] = mapped_column(Integer)
+    # Events and work experience a teacher can bring a class to.
+    open_to_school_groups: Mapped[bool] = mapped_column(Boolean, default=False)
     online: Mapped[bool] = mapped_column(Boolean, default=False)
     site_name: Mapped[str | None] = mapped_column(String(120))
     town: Mapped[str | None] = mapped_column(String(120))

@@ -1,0 +1,1 @@
+"""Teachers' pages under /schools: class codes and their summaries, lesson starters."""
