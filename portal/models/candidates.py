@@ -112,6 +112,7 @@ class SavedArea(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     candidate: Mapped[Candidate] = relationship(back_populates="saved_areas")
+    service_area: Mapped[Any] = relationship("ServiceArea")
 
 
 class SavedListing(db.Model):
@@ -124,6 +125,7 @@ class SavedListing(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     candidate: Mapped[Candidate] = relationship(back_populates="saved_listings")
+    opportunity: Mapped[Any] = relationship("Opportunity")
 
 
 class AreaInterest(db.Model):
@@ -136,6 +138,7 @@ class AreaInterest(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     candidate: Mapped[Candidate] = relationship(back_populates="area_interests")
+    service_area: Mapped[Any] = relationship("ServiceArea")
 
 
 class ExpressionOfInterest(db.Model):

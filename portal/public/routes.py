@@ -136,3 +136,24 @@ def sitemap() -> Response:
     pages += [absolute_url("public.entry_route", slug=r.slug) for r in route_service.all_entry_routes()]
     xml = render_template("public/sitemap.xml", pages=pages)
     return Response(xml, mimetype="application/xml")
+
+
+@bp.get("/privacy")
+@cached_page
+def privacy() -> str:
+    """The privacy notices: one for young people, one for adults."""
+    return render_template("public/privacy.html")
+
+
+@bp.get("/privacy/young-people")
+@cached_page
+def privacy_young_people() -> str:
+    """What we collect, why, for how long and who sees it, written for 13 to 17 year olds."""
+    return render_template("public/privacy_young_people.html")
+
+
+@bp.get("/privacy/adults")
+@cached_page
+def privacy_adults() -> str:
+    """What we collect, why, for how long and who sees it, for adults."""
+    return render_template("public/privacy_adults.html")
