@@ -1,10 +1,15 @@
-"""Every route is either deliberately public or guarded by a role.
+"""Every route is either deliberately public or guarded by a role, and every guard refuses the wrong people.
 
-There are no signed-in areas yet: this test makes sure none appears by accident.
-A new non-public endpoint must carry a role check and be added to GUARDED with
-the role it needs, and a test must prove the wrong role is refused."""
+A new non-public endpoint must carry a role check and be added to GUARDED with the role it needs;
+the last test then visits it as every kind of person and proves that the wrong ones are turned away.
+"""
 
 from __future__ import annotations
+
+import pytest
+
+from tests.hostile import concrete_paths, path_values
+from tests.visitors import ANONYMOUS, assemble_cast, become
 
 PUBLIC = {
     "static",
@@ -99,3 +104,55 @@ def test_public_endpoints_are_reachable_without_signing_in(app, client):
         if rule.endpoint in PUBLIC and "GET" in rule.methods and not rule.arguments:
             response = client.get(rule.rule)
             assert response.status_code in (200, 400), f"{rule.rule} gave {response.status_code}"
+
+
+CANDIDATES = {"candidate aged 13 to 15", "adult candidate"}
+ADMINS = {"admin", "admin without a second factor", "admin setting up a second factor"}
+# Who each role lets in (the visitors of tests/visitors.py); everyone else must be refused.
+LET_IN = {
+    "member": {"owner", "teacher"},
+    "owner": {"owner", "teacher"},
+    "teacher": {"teacher"},
+    "candidate": CANDIDATES,
+    "admin": {"admin"},
+    "signed-in": {"owner", "teacher", *ADMINS},
+}
+REFUSALS = ("/sign-in", "/second-factor")
+
+
+def _refused(response) -> bool:
+    """A 403, or a redirect to a sign-in or second-factor page."""
+    if response.status_code == 403:
+        return True
+    location = response.headers.get("Location", "")
+    return response.status_code in (302, 303) and any(part in location for part in REFUSALS)
+
+
+@pytest.fixture
+def without_csrf(app):
+    """Guards are what is tested here: without this, a POST with no token is a 400 before any guard runs."""
+    app.config["WTF_CSRF_ENABLED"] = False
+    yield
+    app.config["WTF_CSRF_ENABLED"] = True
+
+
+@pytest.mark.parametrize("role", sorted(LET_IN))
+def test_each_guard_refuses_everyone_its_role_does_not_let_in(app, client, without_csrf, role):
+    cast = assemble_cast(app)
+    real = {**path_values(app), **cast.path_values}
+    endpoints = [e for e, r in GUARDED.items() if r == role]
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint not in endpoints:
+            continue
+        path = next(concrete_paths(app, rule, real))
+        method = "get" if "GET" in rule.methods else "post"
+        for name, visitor in cast.visitors.items():
+            response = getattr(become(client, visitor), method)(path)
+            if name in LET_IN[role]:
+                assert not _refused(response), f"{name} was refused {method.upper()} {path}"
+            else:
+                assert _refused(response), f"{name} got {response.status_code} for {method.upper()} {path}"
+            checked += 1
+    assert checked, f"no endpoint is guarded as {role!r}"
+    assert ANONYMOUS in cast.visitors

@@ -1,9 +1,10 @@
 """The people the hostile-input test visits the portal as, and the real rows their pages need.
 
 Anonymous visitors reach the public pages and the pages behind emailed links; an organisation's
-owner and administrators (with and without their second factor, and one setting it up) reach
-every guarded page. Each gets the URL arguments that make their pages render: their own listings,
-reports, imports and real tokens.
+owner, a teacher, candidates (13 to 15, and adult) and administrators (with and without their
+second factor, and one setting it up) reach every guarded page. Each gets the URL arguments that
+make their pages render: their own listings, reports, imports, interests, alerts, class codes and
+real tokens.
 """
 
 from __future__ import annotations
@@ -16,13 +17,26 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from portal.auth import session_id_for
-from portal.models import Candidate, User
+from portal.extensions import db
+from portal.models import (
+    AlertSubscription,
+    AreaInterest,
+    Candidate,
+    ClassCode,
+    ExpressionOfInterest,
+    Opportunity,
+    SavedArea,
+    SavedListing,
+    User,
+)
+from portal.models.candidates import AGE_13_15, WEEKLY
 from portal.models.opportunities import DRAFT, REFERRED_BACK, SUBMITTED
 from portal.models.organisations import EDITOR, PENDING
 from portal.services import accounts, organisations
 from portal.services.listing_import import read_import, store_upload, template_csv
 from portal.services.reports import report_listing
-from tests.factories import make_opportunity, make_organisation, make_user
+from portal.services.tokens import random_token, token_digest
+from tests.factories import make_candidate, make_opportunity, make_organisation, make_user, now
 
 ANONYMOUS = "anonymous"
 
@@ -60,10 +74,20 @@ def assemble_cast(app: Flask) -> Cast:
     make_user(make_organisation(name="Waiting Trust", status=PENDING))  # for the approvals page
     secret = app.config["SECRET_KEY"]
     admin = make_user(is_admin=True, totp_secret=pyotp.random_base32())
+    young, adult = make_candidate(age_band=AGE_13_15), make_candidate()
+    interest = _candidate_rows(adult, live)
+    school = make_organisation(name="Hostile Test Academy", kind="college-or-school", town="York")
+    teacher = make_user(school)
+    class_code = ClassCode(code="HSTLTEST", organisation=school, label="Year 10", created_at=now())
+    db.session.add(class_code)
+    db.session.flush()
     cast = Cast()
     for visitor in (
         Visitor(ANONYMOUS),
         Visitor("owner", owner),
+        Visitor("teacher", teacher),
+        Visitor("candidate aged 13 to 15", young),
+        Visitor("adult candidate", adult),
         Visitor("admin", admin),
         Visitor("admin without a second factor", admin, second_factor=False),
         Visitor("admin setting up a second factor", make_user(is_admin=True), second_factor=False),
@@ -73,6 +97,9 @@ def assemble_cast(app: Flask) -> Cast:
         "opportunity_id": [str(live.id), *(str(listing.id) for listing in listings)],
         "report_id": [str(report.id)],
         "import_id": [str(upload.id)],
+        "interest_id": [str(interest.id)],
+        "alert_id": [str(adult.alerts[0].id)],
+        "class_id": [str(class_code.id)],
         "token": [
             accounts.reset_token(secret, make_user()),
             invitation_token,
@@ -80,6 +107,28 @@ def assemble_cast(app: Flask) -> Cast:
         ],
     }
     return cast
+
+
+def _candidate_rows(candidate: Candidate, listing: Opportunity) -> ExpressionOfInterest:
+    """One of everything a candidate can hold, so each of their pages has something to show."""
+    interest = ExpressionOfInterest(
+        candidate=candidate, opportunity=listing, message="I would like to visit", created_at=now()
+    )
+    candidate.saved_areas.append(SavedArea(service_area_slug="audiology", created_at=now()))
+    candidate.saved_listings.append(SavedListing(opportunity_id=listing.id, created_at=now()))
+    candidate.area_interests.append(AreaInterest(service_area_slug="audiology", created_at=now()))
+    candidate.alerts.append(
+        AlertSubscription(
+            search={"q": "audiology"},
+            frequency=WEEKLY,
+            created_at=now(),
+            confirmed_at=now(),
+            unsubscribe_token_hash=token_digest(random_token()),
+        )
+    )
+    db.session.add(interest)
+    db.session.flush()
+    return interest
 
 
 def become(client: FlaskClient, visitor: Visitor) -> FlaskClient:

@@ -40,6 +40,7 @@ def upgrade():
         sa.Column("purge_reminder_sent_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("session_version", sa.Integer(), nullable=False),
         sa.Column("count_interest_in_figures", sa.Boolean(), nullable=False),
+        sa.Column("is_demo", sa.Boolean(), nullable=False, server_default=sa.false()),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("email"),
     )

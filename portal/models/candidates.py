@@ -66,6 +66,8 @@ class Candidate(db.Model):
     # Off unless the person turns it on (for 13 to 15s it can only be turned on by them, never by default):
     # registered interest counted, anonymously, in the workforce figures.
     count_interest_in_figures: Mapped[bool] = mapped_column(Boolean, default=False)
+    # An invented person for the demonstration portal, removed with the rest of the demo data.
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
 
     saved_areas: Mapped[list[SavedArea]] = relationship(
         back_populates="candidate", cascade="all, delete-orphan", order_by="SavedArea.created_at"
