@@ -19,11 +19,16 @@ from sqlalchemy import delete, func, select
 
 from portal.extensions import db
 from portal.models import (
+    AlertDelivery,
+    ClassCode,
+    ClassResponse,
+    ExpressionOfInterest,
     ListingReport,
     Opportunity,
     OpportunityArea,
     OpportunityEvent,
     Organisation,
+    SavedListing,
     ServiceArea,
 )
 from portal.models.opportunities import LIVE
@@ -80,11 +85,25 @@ def organisation_count() -> int:
 
 
 def remove_demo() -> tuple[int, int]:
-    """Delete every demonstration organisation and listing; returns how many of each went."""
+    """Delete every demonstration organisation and listing; returns how many of each went.
+
+    What real people did with demonstration listings (saved them, expressed interest, were sent
+    them in an alert) goes with them: those listings never existed.
+    """
     ids = select(Opportunity.id).where(Opportunity.is_demo)
     listings = db.session.scalar(select(func.count()).select_from(Opportunity).where(Opportunity.is_demo))
-    for model in (OpportunityEvent, OpportunityArea, ListingReport):
+    for model in (
+        OpportunityEvent,
+        OpportunityArea,
+        ListingReport,
+        SavedListing,
+        ExpressionOfInterest,
+        AlertDelivery,
+    ):
         db.session.execute(delete(model).where(model.opportunity_id.in_(ids)))
+    demo_codes = select(ClassCode.id).join(Organisation).where(Organisation.is_demo)
+    db.session.execute(delete(ClassResponse).where(ClassResponse.class_code_id.in_(demo_codes)))
+    db.session.execute(delete(ClassCode).where(ClassCode.id.in_(demo_codes)))
     db.session.execute(delete(Opportunity).where(Opportunity.is_demo))
     organisations = db.session.execute(delete(Organisation).where(Organisation.is_demo)).rowcount
     db.session.expire_all()
