@@ -10,6 +10,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from portal.content.files import CONTENT_DIR, ContentSet, read_content, read_schema
+from portal.content.lesson_starters import LESSON_STARTERS_FILE, lesson_starter_problems
 
 SUMMARY_WORDS = (40, 70)
 PROFILE_HEADINGS = ("## About the work", "## Where it can lead")
@@ -157,6 +158,10 @@ def validate(content: ContentSet, require_every_profile: bool = True) -> list[Pr
         problems += _route_problems(route, content)
     if require_every_profile:
         problems += _coverage_problems(content)
+    problems += [
+        Problem(LESSON_STARTERS_FILE, key, message)
+        for key, message in lesson_starter_problems(content.root, content.taxonomy)
+    ]
     return sorted(set(problems))
 
 

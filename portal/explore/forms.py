@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from wtforms import HiddenField, RadioField, SelectMultipleField, TextAreaField
+from typing import Any
+
+from wtforms import HiddenField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.forms import PortalForm
+from portal.services.classes import MAX_CODE_INPUT
 from portal.services.entry_routes import STAGES
 from portal.services.suggestions import MATTERS, MAX_TEXT
 
 
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
 class FindYourFitForm(PortalForm):
-    """Free text plus optional subjects, stage and what matters."""
+    """Free text plus optional subjects, stage, what matters and a class code."""
 
     about = TextAreaField(
         "What do you enjoy, what are you curious about, what have you done?",
@@ -27,6 +34,14 @@ class FindYourFitForm(PortalForm):
         "What matters to you?",
         validators=[Optional()],
         choices=[SelectChoice(key, label) for key, (label, _) in MATTERS.items()],
+    )
+    class_code = StringField(
+        "Class code (if your teacher gave you one)",
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=MAX_CODE_INPUT, message="A class code has 8 letters and numbers, like ABCD-EFGH"),
+        ],
     )
 
     def with_choices(self, labels: dict[str, dict[str, str]]) -> FindYourFitForm:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+import secrets
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 
 from portal.explore.forms import FeedbackForm, FindYourFitForm
 from portal.extensions import db, limiter, shared_limit
 from portal.links import absolute_url
+from portal.services import classes
 from portal.services import feedback as feedback_service
 from portal.services.entry_routes import STAGES, routes_for
 from portal.services.matching import IndexUnavailableError
@@ -15,16 +19,46 @@ from portal.services.suggestions import MatchRequestError, parse_match_request, 
 
 bp = Blueprint("explore", __name__)
 RESULTS_SHOWN = 10
+# A random value per browser session, made only when a class code is first used: the class keeps a
+# keyed digest of it, so one browser answering again replaces its answer instead of counting twice.
+CLASS_PARTICIPANT_KEY = "class_participant"
 
 
 def _labels() -> dict[str, dict[str, str]]:
     return current_app.extensions["content_reference"].vocabulary
 
 
+def _code_from_link() -> str:
+    """A class code given in the link a teacher shared, ready for the box; anything else is ignored."""
+    code = classes.normalise_code(request.args.get("class_code", "")[: classes.MAX_CODE_INPUT])
+    well_formed = len(code) == classes.CODE_LENGTH and all(ch in classes.CODE_ALPHABET for ch in code)
+    return classes.format_code(code) if well_formed else ""
+
+
+def _browser_value() -> str:
+    value = session.get(CLASS_PARTICIPANT_KEY)
+    if not isinstance(value, str) or len(value) < 32:
+        value = secrets.token_urlsafe(32)
+        session[CLASS_PARTICIPANT_KEY] = value
+    return value
+
+
+def _class_code_named(form: FindYourFitForm) -> tuple[Any, bool]:
+    """The open class code the form names (None if none was typed), and whether what was typed is usable."""
+    if not form.class_code.data or form.class_code.errors:
+        return None, not form.class_code.errors
+    try:
+        return classes.find_open_code(form.class_code.data), True
+    except classes.ClassCodeError as error:
+        form.class_code.errors = [*form.class_code.errors, str(error)]
+        return None, False
+
+
 @bp.get("/find-your-fit")
 def find_your_fit() -> str:
-    """The empty form."""
-    return render_template("explore/find_your_fit.html", form=FindYourFitForm().with_choices(_labels()))
+    """The empty form (with the class code filled in when the link a teacher shared carries one)."""
+    form = FindYourFitForm(class_code=_code_from_link()).with_choices(_labels())
+    return render_template("explore/find_your_fit.html", form=form)
 
 
 @bp.post("/find-your-fit")
@@ -32,7 +66,9 @@ def find_your_fit() -> str:
 def results() -> str | tuple[str, int]:
     """Suggestions for what was typed; the words are used for this answer only and never stored."""
     form = FindYourFitForm().with_choices(_labels())
-    if not form.validate():
+    valid = form.validate()
+    class_code, code_usable = _class_code_named(form)
+    if not (valid and code_usable):
         return render_template("explore/find_your_fit.html", form=form), 400
     try:
         match_request = parse_match_request(
@@ -53,8 +89,19 @@ def results() -> str | tuple[str, int]:
         confident="yes" if answer["confident"] else "no",
     )
     share_url = absolute_url("explore.shared", areas=",".join(slugs[:5]), stage=match_request.stage or None)
+    if class_code is not None:
+        # Only here, on the POST that works the answer out: the shared and cached pages never record.
+        classes.record_response(
+            class_code, _browser_value(), current_app.config["SECRET_KEY"], match_request.stage, slugs
+        )
+        db.session.commit()
     return render_template(
-        "explore/results.html", answer=answer, share_url=share_url, feedback=feedback, form=form
+        "explore/results.html",
+        answer=answer,
+        share_url=share_url,
+        feedback=feedback,
+        form=form,
+        class_code=classes.format_code(class_code.code) if class_code is not None else None,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Mapping
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 from urllib.parse import urlsplit
@@ -10,6 +11,8 @@ from urllib.parse import urlsplit
 from email_validator import EmailNotValidError, validate_email
 
 SENDER_NAME = "Healthcare Science Careers"
+# The only headers a caller may add: a one-click unsubscribe link (RFC 2369 and RFC 8058).
+EXTRA_HEADERS = frozenset({"List-Unsubscribe", "List-Unsubscribe-Post"})
 
 
 class InvalidMessageError(ValueError):
@@ -55,7 +58,20 @@ def sender_domain(sender: str) -> str:
     return parseaddr(sender)[1].rpartition("@")[2] or "localhost"
 
 
-def build_message(*, sender: str, to: str, subject: str, text: str, html: str | None = None) -> EmailMessage:
+def list_unsubscribe_headers(url: str) -> dict[str, str]:
+    """The headers that let a mail program offer one-click unsubscribe: it POSTs to ``url`` (RFC 8058)."""
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
+def build_message(
+    *,
+    sender: str,
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> EmailMessage:
     """A MIME message; the standard library itself refuses a header value holding CR or LF."""
     message = EmailMessage()
     message["From"] = sender
@@ -64,6 +80,10 @@ def build_message(*, sender: str, to: str, subject: str, text: str, html: str | 
     message["Date"] = formatdate(usegmt=True)
     # An explicit domain: make_msgid would otherwise ask DNS for this host's name on every message.
     message["Message-ID"] = make_msgid(domain=sender_domain(sender))
+    for name, value in (headers or {}).items():
+        if name not in EXTRA_HEADERS:
+            raise InvalidMessageError(f"a message may not set the header {name[:40]!r}")
+        message[name] = value
     message.set_content(text)
     if html:
         message.add_alternative(html, subtype="html")

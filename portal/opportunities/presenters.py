@@ -11,7 +11,7 @@ from flask import current_app, url_for
 from portal.links import absolute_url
 from portal.models import Opportunity
 from portal.models.opportunities import OPPORTUNITY_TYPES
-from portal.services.listings import PAY_KINDS
+from portal.services.listings import PAY_KINDS, SCHOOL_GROUP_TYPES
 from portal.services.opportunity_filters import DEFAULT_RADIUS_KM, SearchFilters
 from portal.services.opportunity_search import Found, SearchPage, is_open
 
@@ -153,7 +153,12 @@ def facts(opportunity: Opportunity, names: dict[str, str]) -> list[tuple[str, st
         ("Places", str(opportunity.places) if opportunity.places else ""),
         ("Pay", pay_text(opportunity)),
         ("Hours", opportunity.hours or ""),
+        ("School groups", "Open to school groups" if _open_to_school_groups(opportunity) else ""),
     ]
+
+
+def _open_to_school_groups(opportunity: Opportunity) -> bool:
+    return bool(opportunity.open_to_school_groups) and opportunity.type in SCHOOL_GROUP_TYPES
 
 
 def job_posting(opportunity: Opportunity, today: date | None = None) -> dict[str, Any] | None:
@@ -238,6 +243,14 @@ def search_form(filters: SearchFilters, names: dict[str, str]) -> dict[str, list
         "stages": _options("Any stage", labels["stages"].items(), filters.stage),
         "radii": _options("", ((km, f"Within {km} km") for km in RADII), radius),
         "sorts": _options("Best order for my search", SORT_LABELS.items(), filters.sort),
+        "school_groups": [
+            {
+                "value": "true",
+                "text": "Open to school groups",
+                "hint": {"text": "Events and work experience a teacher can bring a class to"},
+                "checked": filters.school_groups,
+            }
+        ],
     }
 
 

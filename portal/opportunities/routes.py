@@ -37,9 +37,11 @@ def _place_problem(error: PlaceError) -> dict[str, Any]:
     return {"message": error.message, "choices": error.suggestions, "kind": kind}
 
 
-def expression_of_interest_url(opportunity_id: int) -> str | None:
-    """Seam for applying through the portal: candidates' expressions of interest are not built yet."""
-    return None
+def expression_of_interest_url(opportunity: Any) -> str | None:
+    """Where a candidate expresses interest in the listing (after signing in), while it is open."""
+    if not is_open(opportunity):
+        return None
+    return url_for("candidates.express_interest", opportunity_id=opportunity.id)
 
 
 @bp.get("/")
@@ -107,7 +109,7 @@ def detail(opportunity_id: int) -> str:
         paragraphs=presenters.paragraphs(opportunity.description),
         facts=presenters.facts(opportunity, names),
         apply_link=presenters.apply_link(opportunity),
-        interest_url=expression_of_interest_url(opportunity.id),
+        interest_url=expression_of_interest_url(opportunity),
         posting=presenters.job_posting(opportunity),
         search_url=url_for("opportunities.search", service_area=(opportunity.area_slugs or [None])[0]),
     )

@@ -8,6 +8,7 @@ from portal.auth import current_membership, member_required
 from portal.models.organisations import DECLINED
 from portal.organisations.blueprint import bp
 from portal.services import organisations
+from portal.services.interest import new_interest_count
 from portal.services.opportunities import listings_for_organisation
 
 
@@ -24,4 +25,5 @@ def dashboard() -> str:
         organisation=organisation,
         decline_reason=reason,
         listings=listings_for_organisation(organisation.id),
+        new_interests=new_interest_count(organisation.id),
     )

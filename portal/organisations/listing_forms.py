@@ -53,6 +53,9 @@ class ListingForm(PortalForm):
     description = TextAreaField("Description")
     stages = _free_choices(SelectMultipleField("Who it suits", choices=[]))
     minimum_age = StringField("Minimum age (optional)")
+    open_to_school_groups = BooleanField(
+        "Open to school groups", false_values=("", "n", "no", "false", "0")
+    )
     online = BooleanField("It takes place online", false_values=("", "n", "no", "false", "0"))
     site_name = StringField("Site or building (optional)")
     town = StringField("Town or city")
@@ -120,6 +123,7 @@ def initial_values(listing: ListingData | Any, area_slugs: list[str]) -> dict[st
             "service_areas": area_slugs,
             "stages": list(listing.stages or []),
             "online": bool(listing.online),
+            "open_to_school_groups": bool(getattr(listing, "open_to_school_groups", False)),
             "apply_kind": listing.apply_kind,
             "apply_url": listing.apply_url or "",
             "starts_on": _day(listing.starts_on),

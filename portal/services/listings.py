@@ -51,6 +51,9 @@ MAX_DAYS_AHEAD = 2 * 366
 # Types that pay or employ take people of 16 or over; younger people come to events and work experience.
 EMPLOYMENT_TYPES = {"apprenticeship", "job", "training-post"}
 EMPLOYMENT_MINIMUM_AGE = 16
+# Types a teacher can bring a class or a group of students to.
+SCHOOL_GROUP_TYPES = ("event", "work-experience")
+_YES = ("y", "yes", "true", "1", "on")
 FIELDS = (
     "title",
     "type",
@@ -61,6 +64,7 @@ FIELDS = (
     "description",
     "stages",
     "minimum_age",
+    "open_to_school_groups",
     "online",
     "site_name",
     "town",
@@ -103,6 +107,7 @@ class ListingData:
     pay_kind: str
     apply_kind: str
     online: bool = False
+    open_to_school_groups: bool = False
     apprenticeship_level: int | None = None
     apprenticeship_standard: str | None = None
     minimum_age: int | None = None
@@ -225,6 +230,21 @@ def _as_list(value: Any) -> list[str]:
     return [_clean(str(item)).lower() for item in (value or []) if _clean(str(item))]
 
 
+def _is_yes(value: Any) -> bool:
+    return str(value or "").strip().lower() in _YES
+
+
+def _check_school_groups(check: _Checker, kind: str | None) -> bool:
+    if not _is_yes(check.values.get("open_to_school_groups")):
+        return False
+    if kind is not None and kind not in SCHOOL_GROUP_TYPES:
+        check.problem(
+            "open_to_school_groups",
+            "Only events and work experience can be open to school groups: untick the box or change the type",
+        )
+    return kind in SCHOOL_GROUP_TYPES
+
+
 def _check_areas(check: _Checker) -> list[str]:
     slugs = list(dict.fromkeys(_as_list(check.values.get("service_areas"))))
     if not slugs:
@@ -261,7 +281,7 @@ def place_message(error: PlaceError) -> str:
 
 
 def _check_place(check: _Checker, data: dict[str, Any]) -> None:
-    online = str(check.values.get("online") or "").strip().lower() in ("y", "yes", "true", "1", "on")
+    online = _is_yes(check.values.get("online"))
     data["online"] = online
     data["site_name"] = check.text("site_name", "the site name")
     town = check.text("town", "the town or city", required=not online)
@@ -373,6 +393,7 @@ def check_listing(values: Mapping[str, Any], today: date) -> tuple[ListingData |
         "service_areas": _check_areas(check),
         "level": check.choice("level", LEVELS, "Choose the level"),
         "stages": _check_stages(check),
+        "open_to_school_groups": _check_school_groups(check, kind),
         "places": check.whole_number("places", "the number of places", 1, MAX_PLACES),
         "hours": check.text("hours", "the hours"),
     }

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from portal.models import Opportunity
 from portal.models.opportunities import OPPORTUNITY_TYPES
 from portal.services.entry_routes import STAGES
-from portal.services.listings import LEVELS
+from portal.services.listings import LEVELS, SCHOOL_GROUP_TYPES
 from portal.services.places import MAX_LENGTH as MAX_PLACE_LENGTH
 from portal.services.places import parse_postcode
 
@@ -68,6 +68,10 @@ class SearchFilters(BaseModel):
     )
     closing_soon: bool = Field(
         default=False, description=f"Only listings closing within {CLOSING_SOON_DAYS} days."
+    )
+    school_groups: bool = Field(
+        default=False,
+        description=f"Only listings open to school groups (types: {', '.join(SCHOOL_GROUP_TYPES)}).",
     )
     near: str | None = Field(
         default=None,
@@ -123,8 +127,9 @@ class SearchFilters(BaseModel):
         values = {key: value for key, value in values.items() if value not in (None, (), False, "")}
         if "type" in values:
             values["type"] = list(values["type"])
-        if values.get("closing_soon"):
-            values["closing_soon"] = "true"
+        for flag in ("closing_soon", "school_groups"):
+            if values.get(flag):
+                values[flag] = "true"
         if values.get("page") == 1:
             values.pop("page")
         return values
@@ -142,6 +147,7 @@ def _message(error: dict[str, Any]) -> str:
         "service_area": "service_area must be a service area's slug, like audiology.",
         "stage": f"stage must be one of: {', '.join(STAGES)}.",
         "closing_soon": "closing_soon must be true or false.",
+        "school_groups": "school_groups must be true or false.",
         "near": f"near must be a place name of at most {MAX_PLACE_LENGTH} characters.",
         "radius_km": f"radius_km must be a whole number of kilometres from 1 to {MAX_RADIUS_KM}.",
         "sort": f"sort must be one of: {', '.join(SORTS)}.",

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, String, and_, cast, func, literal, or_, select
@@ -23,6 +23,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from portal.extensions import db
 from portal.models import Opportunity, OpportunityArea, ServiceArea
 from portal.models.opportunities import CLOSED, LIVE
+from portal.services.listings import SCHOOL_GROUP_TYPES
 from portal.services.opportunity_filters import CLOSING_SOON_DAYS, PER_PAGE, SearchFilters
 from portal.services.opportunity_relevance import Keyword, best_area_scores, in_areas
 from portal.services.places import Place, distance_km, find_place
@@ -105,6 +106,10 @@ def _conditions(filters: SearchFilters, today: date, place: Place | None) -> lis
         conditions.append(cast(Opportunity.stages, String).contains(f'"{filters.stage}"'))
     if filters.closing_soon:
         conditions.append(Opportunity.closes_on <= today + timedelta(days=CLOSING_SOON_DAYS))
+    if filters.school_groups:
+        # The box means something only for these types, whatever an older listing may hold.
+        conditions.append(Opportunity.open_to_school_groups.is_(True))
+        conditions.append(Opportunity.type.in_(SCHOOL_GROUP_TYPES))
     if filters.service_area:
         conditions.append(in_areas(area_family(filters.service_area)))
     if place is not None:
@@ -200,6 +205,22 @@ def search_live_opportunities(
     loaded = load_opportunities([oid for oid, _ in shown])
     results = [Found(loaded[oid], distance) for oid, distance in shown if oid in loaded]
     return SearchPage(filters, results, count, filters.page, per_page, sort, place)
+
+
+def live_ids_gone_live_after(filters: SearchFilters, since: datetime, today: date | None = None) -> list[int]:
+    """Ids of the live listings matching ``filters`` that went live after ``since``, oldest first.
+
+    The same conditions as the search page (page and sort aside); raises PlaceError for an unknown place.
+    """
+    today = today or date.today()
+    place = find_place(filters.near) if filters.near else None
+    went_live = func.coalesce(Opportunity.live_since, Opportunity.created_at)
+    conditions = [*_conditions(filters, today, place), went_live > since]
+    if filters.q is None and place is None:
+        statement = select(Opportunity.id).where(*conditions).order_by(went_live, Opportunity.id)
+        return list(db.session.scalars(statement))
+    newest_first = filters.model_copy(update={"sort": "newest", "page": 1})
+    return [oid for oid, _ in reversed(_ranked(conditions, newest_first, place))]
 
 
 def live_opportunities_for_areas(

@@ -97,6 +97,7 @@ def test_the_openapi_document_describes_the_search_from_the_same_model(client):
         "service_area",
         "stage",
         "closing_soon",
+        "school_groups",
         "near",
         "radius_km",
         "sort",
