@@ -70,4 +70,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from portal.cli import init_app as init_cli
 
     init_cli(app)
+    # The candidates' commands live beside their pages (the CLI layer may not import a blueprint).
+    from portal.candidates.alerts_cli import alerts_cli
+    from portal.candidates.privacy_cli import privacy_cli
+
+    app.cli.add_command(alerts_cli)
+    app.cli.add_command(privacy_cli)
     return app

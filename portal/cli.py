@@ -149,15 +149,11 @@ def create_admin_command(email: str, password: str, name: str) -> None:
 def init_app(app: Flask) -> None:
     """Register the command groups."""
     from portal import jobs, mail
-    from portal.candidates.alerts_cli import alerts_cli
-    from portal.candidates.privacy_cli import privacy_cli
 
     app.cli.add_command(content_cli)
     app.cli.add_command(matching_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(opportunities_cli)
-    app.cli.add_command(alerts_cli)
-    app.cli.add_command(privacy_cli)
     jobs.register_cli(app)
     mail.register_cli(app)

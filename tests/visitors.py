@@ -114,6 +114,7 @@ def _candidate_rows(candidate: Candidate, listing: Opportunity) -> ExpressionOfI
     interest = ExpressionOfInterest(
         candidate=candidate, opportunity=listing, message="I would like to visit", created_at=now()
     )
+    db.session.add(interest)
     candidate.saved_areas.append(SavedArea(service_area_slug="audiology", created_at=now()))
     candidate.saved_listings.append(SavedListing(opportunity_id=listing.id, created_at=now()))
     candidate.area_interests.append(AreaInterest(service_area_slug="audiology", created_at=now()))
@@ -126,7 +127,6 @@ def _candidate_rows(candidate: Candidate, listing: Opportunity) -> ExpressionOfI
             unsubscribe_token_hash=token_digest(random_token()),
         )
     )
-    db.session.add(interest)
     db.session.flush()
     return interest
 

@@ -107,23 +107,45 @@ def _schema_problems(data: Any, root: Path) -> list[tuple[str, str]]:
 
 def _division_problems(starters: list[dict[str, Any]], divisions: list[str]) -> list[tuple[str, str]]:
     counted = Counter(starter["division"] for starter in starters)
-    problems = [("lesson_starters", f"no starter for the division '{name}'") for name in divisions if not counted[name]]
-    problems += [("lesson_starters", f"more than one starter for '{name}'") for name, n in counted.items() if n > 1]
-    problems += [("lesson_starters", f"'{name}' is not a division in taxonomy.yaml") for name in counted if name not in divisions]
+    problems = [
+        ("lesson_starters", f"no starter for the division '{name}'")
+        for name in divisions
+        if not counted[name]
+    ]
+    problems += [
+        ("lesson_starters", f"more than one starter for '{name}'") for name, n in counted.items() if n > 1
+    ]
+    problems += [
+        ("lesson_starters", f"'{name}' is not a division in taxonomy.yaml")
+        for name in counted
+        if name not in divisions
+    ]
     return problems
 
 
-def _starter_problems(index: int, starter: dict[str, Any], slugs: set[str], stages: set[str]) -> list[tuple[str, str]]:
+def _starter_problems(
+    index: int, starter: dict[str, Any], slugs: set[str], stages: set[str]
+) -> list[tuple[str, str]]:
     key = f"lesson_starters.{index}"
-    problems = [(f"{key}.service_areas", f"unknown service area '{slug}'") for slug in starter["service_areas"] if slug not in slugs]
-    problems += [(f"{key}.stages", f"'{code}' has no entry under stages") for code in starter["stages"] if code not in stages]
+    problems = [
+        (f"{key}.service_areas", f"unknown service area '{slug}'")
+        for slug in starter["service_areas"]
+        if slug not in slugs
+    ]
+    problems += [
+        (f"{key}.stages", f"'{code}' has no entry under stages")
+        for code in starter["stages"]
+        if code not in stages
+    ]
     numbers = [link["benchmark"] for link in starter["gatsby"]]
     if len(set(numbers)) != len(numbers):
         problems.append((f"{key}.gatsby", "lists a benchmark twice"))
     return problems
 
 
-def lesson_starter_problems(root: Path = CONTENT_DIR, taxonomy: list[dict[str, Any]] | None = None) -> list[tuple[str, str]]:
+def lesson_starter_problems(
+    root: Path = CONTENT_DIR, taxonomy: list[dict[str, Any]] | None = None
+) -> list[tuple[str, str]]:
     """Every problem in ``root``'s lesson starters file as ``(key, message)`` pairs; empty means valid."""
     path = root / LESSON_STARTERS_FILE
     if not path.exists():
@@ -165,7 +187,9 @@ def _starter(raw: dict[str, Any], benchmark_names: dict[int, str]) -> LessonStar
             BenchmarkLink(link["benchmark"], benchmark_names[link["benchmark"]], link["how"])
             for link in sorted(raw["gatsby"], key=lambda link: link["benchmark"])
         ),
-        curriculum=tuple(CurriculumLink(item["subject"], item["topic"]) for item in raw.get("curriculum", ())),
+        curriculum=tuple(
+            CurriculumLink(item["subject"], item["topic"]) for item in raw.get("curriculum", ())
+        ),
     )
 
 
@@ -178,6 +202,8 @@ def read_lesson_starters(root: Path = CONTENT_DIR) -> LessonStarters:
     data = _read_yaml(root / LESSON_STARTERS_FILE)
     names = {benchmark["number"]: benchmark["name"] for benchmark in data["gatsby_benchmarks"]}
     order = {division: index for index, division in enumerate(dict.fromkeys(row["division"] for row in rows))}
-    starters = sorted((_starter(raw, names) for raw in data["lesson_starters"]), key=lambda s: order[s.division])
+    starters = sorted(
+        (_starter(raw, names) for raw in data["lesson_starters"]), key=lambda s: order[s.division]
+    )
     stages = tuple(Stage(code, label["name"], label["short"]) for code, label in data["stages"].items())
     return LessonStarters(stages=stages, starters=tuple(starters))

@@ -6,7 +6,12 @@ Either way ``flask --app wsgi mail send-pending`` (from cron) sends whatever is 
 """
 
 from portal.mail.cli import register_cli
-from portal.mail.messages import InvalidMessageError, build_message, default_sender
+from portal.mail.messages import (
+    InvalidMessageError,
+    build_message,
+    default_sender,
+    list_unsubscribe_headers,
+)
 from portal.mail.outbox import MAX_ATTEMPTS, SendReport, queue_message, send_message_job, send_pending
 from portal.mail.transports import FileTransport, MailConfigError, SmtpTransport, transport_for
 
@@ -19,6 +24,7 @@ __all__ = [
     "SmtpTransport",
     "build_message",
     "default_sender",
+    "list_unsubscribe_headers",
     "queue_message",
     "register_cli",
     "send_message_job",

@@ -75,11 +75,15 @@ def describe_failure(error: BaseException) -> str:
     return described[:ERROR_LENGTH]
 
 
-def queue_message(to: str, subject: str, text: str, html: str | None = None) -> OutboxMessage:
+def queue_message(
+    to: str, subject: str, text: str, html: str | None = None, headers: dict[str, str] | None = None
+) -> OutboxMessage:
     """Add a message to the outbox in the current transaction (flushed, not committed); sent after commit."""
     to, subject = clean_address(to), clean_subject(subject)
     # Built once now, so that a message which could never be sent fails in the caller, not in a worker.
-    build_message(sender=sender_for(current_app.config), to=to, subject=subject, text=text, html=html)
+    build_message(
+        sender=sender_for(current_app.config), to=to, subject=subject, text=text, html=html, headers=headers
+    )
     now = utcnow()
     message = OutboxMessage(
         created_at=now,
@@ -87,6 +91,7 @@ def queue_message(to: str, subject: str, text: str, html: str | None = None) -> 
         subject=subject,
         text_body=text,
         html_body=html or None,
+        headers=headers or None,
         status=PENDING,
         attempts=0,
         next_attempt_at=now,
@@ -162,6 +167,7 @@ def deliver(message_id: int, now: datetime, transport: Transport, fresh: bool = 
             subject=message.subject,
             text=message.text_body,
             html=message.html_body,
+            headers=message.headers,
         )
         transport.send(built)
     except Exception as error:  # whatever went wrong, the attempt is recorded and the message kept

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import render_template
 
 from portal.auth import current_membership, member_required
-from portal.models.organisations import DECLINED
+from portal.models.organisations import APPROVED, DECLINED
 from portal.organisations.blueprint import bp
 from portal.services import organisations
 from portal.services.interest import new_interest_count
@@ -25,5 +25,5 @@ def dashboard() -> str:
         organisation=organisation,
         decline_reason=reason,
         listings=listings_for_organisation(organisation.id),
-        new_interests=new_interest_count(organisation.id),
+        new_interests=new_interest_count(organisation.id) if organisation.status == APPROVED else 0,
     )

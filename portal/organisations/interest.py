@@ -17,6 +17,7 @@ from portal.auth import current_membership, member_required
 from portal.extensions import db
 from portal.forms import PortalForm
 from portal.models.candidates import INTEREST_STATUSES
+from portal.models.organisations import APPROVED
 from portal.organisations.blueprint import bp
 from portal.services import interest as interest_service
 
@@ -33,16 +34,24 @@ class InterestStatusForm(PortalForm):
 
 def _chosen_listing(value: str | None, listings: list[tuple[int, str]]) -> int | None:
     # Only the organisation's own listings can be chosen; anything else shows every listing.
-    if value and value.isdigit() and int(value) in {listing_id for listing_id, _ in listings}:
-        return int(value)
-    return None
+    if not value or not value.isascii() or not value.isdigit() or len(value) > 10:
+        return None
+    return int(value) if int(value) in {listing_id for listing_id, _ in listings} else None
+
+
+def _approved_organisation() -> Any:
+    # A suspended organisation keeps its account but no longer reads what candidates sent it.
+    organisation = current_membership().organisation
+    return organisation if organisation.status == APPROVED else None
 
 
 @bp.get("/interest")
 @member_required
 def interests() -> str:
     """Expressions of interest in the organisation's listings, filterable by listing and status."""
-    organisation = current_membership().organisation
+    organisation = _approved_organisation()
+    if organisation is None:
+        return render_template("organisations/interests.html", organisation=current_membership().organisation)
     listings = interest_service.listings_with_interest(organisation.id)
     listing_id = _chosen_listing(request.args.get("listing"), listings)
     status = request.args.get("status")
@@ -62,7 +71,7 @@ def interests() -> str:
 @member_required
 def interest(interest_id: int) -> Any:
     """One expression of interest, and the status the candidate will see."""
-    organisation = current_membership().organisation
+    organisation = _approved_organisation() or abort(404)
     row = interest_service.organisations_interest(organisation.id, interest_id) or abort(404)
     form = InterestStatusForm(data={"status": row.status})
     if form.validate_on_submit():

@@ -53,9 +53,7 @@ class ListingForm(PortalForm):
     description = TextAreaField("Description")
     stages = _free_choices(SelectMultipleField("Who it suits", choices=[]))
     minimum_age = StringField("Minimum age (optional)")
-    open_to_school_groups = BooleanField(
-        "Open to school groups", false_values=("", "n", "no", "false", "0")
-    )
+    open_to_school_groups = BooleanField("Open to school groups", false_values=("", "n", "no", "false", "0"))
     online = BooleanField("It takes place online", false_values=("", "n", "no", "false", "0"))
     site_name = StringField("Site or building (optional)")
     town = StringField("Town or city")

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.mail import queue_message
+from portal.mail import list_unsubscribe_headers, queue_message
 from portal.models import AlertSubscription, Opportunity, ServiceArea
 from portal.models.candidates import ALERT_FREQUENCIES
 from portal.models.opportunities import OPPORTUNITY_TYPES
@@ -67,8 +67,8 @@ def describe_search(filters: SearchFilters | None, vocabulary: Mapping[str, Mapp
     return " ".join(parts)
 
 
-def _send(to: str, subject: str, *paragraphs: str) -> None:
-    queue_message(to, subject, "\n\n".join([*paragraphs, SIGN_OFF]) + "\n")
+def _send(to: str, subject: str, *paragraphs: str, headers: dict[str, str] | None = None) -> None:
+    queue_message(to, subject, "\n\n".join([*paragraphs, SIGN_OFF]) + "\n", headers=headers)
 
 
 def send_alert_confirmation(address: str, search_words: str, frequency: str, link: str) -> None:
@@ -121,4 +121,10 @@ def send_new_listings(
         "To stop these emails, open this link. You do not need to sign in:\n"
         f"{links.unsubscribe(unsubscribe_token)}"
     )
-    _send(subscription.address or "", f"{count} for your saved search", *paragraphs)
+    unsubscribe = links.unsubscribe(unsubscribe_token)
+    _send(
+        subscription.address or "",
+        f"{count} for your saved search",
+        *paragraphs,
+        headers=list_unsubscribe_headers(unsubscribe),
+    )

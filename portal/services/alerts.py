@@ -247,6 +247,8 @@ def change_frequency(subscription: AlertSubscription, frequency: str) -> None:
 def delete_alert(subscription: AlertSubscription) -> None:
     """Delete the saved search and the record of what it sent."""
     db.session.execute(delete(AlertDelivery).where(AlertDelivery.subscription_id == subscription.id))
+    # The rows are gone already: the cascade must not look for them again.
+    db.session.expire(subscription, ["deliveries"])
     db.session.delete(subscription)
     db.session.flush()
 

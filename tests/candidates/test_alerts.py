@@ -9,6 +9,8 @@ from datetime import date, timedelta
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from portal import create_app
@@ -22,7 +24,15 @@ from portal.models.opportunities import CLOSED
 from portal.services import alerts
 from portal.services.opportunity_filters import SearchFilters
 from tests.account_helpers import csrf_token, last_mail_to, link_in, location_path, mail_to, well_formed
-from tests.factories import make_candidate, make_opportunity, now, sign_in_candidate_as
+from tests.factories import (
+    make_candidate,
+    make_opportunity,
+    make_organisation,
+    make_user,
+    now,
+    sign_in_as,
+    sign_in_candidate_as,
+)
 
 pytestmark = pytest.mark.usefixtures("db_session")
 
@@ -91,6 +101,12 @@ def test_signed_out_the_form_says_the_search_in_words_and_asks_for_address_age_a
     assert {"/privacy/young-people", "/privacy/adults"} <= set(page.links())
     action = page.select("form[method=post]")[0]["action"]
     assert action.startswith("/account/alerts/new?") and "q=blood" in action
+
+
+def test_organisation_staff_signed_in_type_their_own_address_like_anyone_without_an_account(client):
+    sign_in_as(client, make_user(make_organisation()))
+    page = well_formed(client.get("/account/alerts/new?type=job"))
+    assert page.select("input[name=email]") and page.select("input[name=age_band]")
 
 
 def test_an_unknown_place_is_explained_and_nothing_can_be_saved(get_page):
@@ -314,6 +330,8 @@ def test_each_email_holds_only_listings_new_since_the_last_one(app):
     assert sorted(_listed(email)) == sorted(o.id for o in first)
     assert older.id not in _listed(email), "a listing live before the search was saved is not new"
     assert first[0].title in email.text_body and "http://localhost/account/alerts" in email.text_body
+    unsubscribe = re.search(r"http://localhost/account/alerts/unsubscribe/\S+", email.text_body).group()
+    assert email.headers == list_unsubscribe_headers(unsubscribe), "one-click unsubscribe, as in the body"
 
     later = now() + timedelta(days=1)
     newer = make_opportunity(type="placement", live_since=now())
@@ -385,3 +403,67 @@ def test_one_address_gets_at_most_3_confirmation_emails_an_hour_and_a_refusal_do
     assert refused.status_code == 429
     assert "sent several emails to that address" in well_formed(refused).text
     assert len(mail_to(ADDRESS)) == 3
+
+
+# Stored searches and hostile input
+
+
+@given(
+    types=st.lists(st.sampled_from(["job", "event", "placement", "apprenticeship"]), unique=True),
+    q=st.one_of(
+        st.none(), st.text(min_size=1, max_size=200).filter(lambda text: "\x00" not in text and text.strip())
+    ),
+    near=st.sampled_from([None, "Leeds", "LS1"]),
+    closing_soon=st.booleans(),
+    page=st.integers(min_value=1, max_value=500),
+)
+def test_a_stored_search_reads_back_as_the_same_search(types, q, near, closing_soon, page):
+    filters = SearchFilters(
+        type=tuple(types), q=q, near=near, closing_soon=closing_soon, page=page, sort="newest"
+    )
+    stored = alerts.saved_search(filters)
+    assert "page" not in stored and "sort" not in stored
+    again = SearchFilters.model_validate(stored)
+    assert again == filters.model_copy(update={"page": 1, "sort": None, "type": tuple(sorted(types))})
+    reordered = filters.model_copy(update={"type": tuple(reversed(types))})
+    assert alerts.saved_search(reordered) == stored, "the same search in another order is the same alert"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=" + "x" * 5000,
+        "type=rocket&level=emperor&radius_km=-4",
+        "near=" + "L" * 900,
+        "q=%E2%80%AEevil&page=99999&type=job&type=job",
+    ],
+)
+def test_hostile_searches_still_give_a_page(client, query):
+    answer = client.get(f"/account/alerts/new?{query}")
+    assert answer.status_code in (200, 400)
+    assert well_formed(answer).h1 == "Get emails about new listings"
+
+
+def test_hostile_tokens_are_plain_404s(client):
+    for token in ("x" * 5000, "%E2%80%AE", "..%2F..%2Fetc", "a.b.c"):
+        assert client.get(f"/account/alerts/unsubscribe/{token}").status_code == 404
+        assert client.post(f"/account/alerts/unsubscribe/{token}").status_code == 404
+        assert client.get(f"/account/alerts/confirm/{token}").status_code == 404
+
+
+def test_a_frequency_that_is_not_offered_is_a_400_with_the_error_shown(app, client):
+    candidate = make_candidate()
+    subscription = _alert_for(app, candidate, WEEKLY)
+    sign_in_candidate_as(client, candidate)
+    answer = client.post(
+        f"/account/alerts/{subscription.id}/frequency",
+        data={
+            f"alert-{subscription.id}-frequency": "hourly",
+            "csrf_token": csrf_token(client, "/account/alerts/new"),
+        },
+    )
+    assert answer.status_code == 400
+    page = well_formed(answer)
+    assert page.title.startswith("Error: Your saved searches") and "There is a problem" in page.text
+    db.session.refresh(subscription)
+    assert subscription.frequency == WEEKLY

@@ -88,7 +88,9 @@ def test_every_school_stage_has_a_starter_and_no_starter_names_another_stage():
 def test_no_starter_quotes_a_figure_the_profiles_do_not_give():
     # Pay and percentages change and need a source: starters send pupils to the profiles instead.
     for starter in STARTERS.starters:
-        text = " ".join((starter.summary, *starter.steps, *starter.questions, *starter.cards, *starter.answers))
+        text = " ".join(
+            (starter.summary, *starter.steps, *starter.questions, *starter.cards, *starter.answers)
+        )
         assert "£" not in text and "%" not in text, starter.division
 
 
@@ -134,7 +136,9 @@ def test_content_validation_reports_a_division_covered_twice(content_copy: Path)
 
 def test_an_invented_division_is_refused_by_the_schema(content_copy: Path):
     _edit(content_copy, lambda data: data["lesson_starters"][0].update(division="Astrology"))
-    assert any(p.startswith("lesson-starters.yaml: lesson_starters.0.division:") for p in _problems(content_copy))
+    assert any(
+        p.startswith("lesson-starters.yaml: lesson_starters.0.division:") for p in _problems(content_copy)
+    )
 
 
 def test_a_division_the_taxonomy_no_longer_has_is_reported():
@@ -150,7 +154,9 @@ def test_a_division_the_taxonomy_no_longer_has_is_reported():
 
 def test_a_starter_longer_than_20_minutes_is_refused(content_copy: Path):
     _edit(content_copy, lambda data: data["lesson_starters"][1].update(minutes=45))
-    assert any(p.startswith("lesson-starters.yaml: lesson_starters.1.minutes:") for p in _problems(content_copy))
+    assert any(
+        p.startswith("lesson-starters.yaml: lesson_starters.1.minutes:") for p in _problems(content_copy)
+    )
 
 
 def test_a_benchmark_listed_twice_is_reported(content_copy: Path):
@@ -158,7 +164,9 @@ def test_a_benchmark_listed_twice_is_reported(content_copy: Path):
         data["lesson_starters"][2]["gatsby"].append(dict(data["lesson_starters"][2]["gatsby"][0]))
 
     _edit(content_copy, repeat)
-    assert "lesson-starters.yaml: lesson_starters.2.gatsby: lists a benchmark twice" in _problems(content_copy)
+    assert "lesson-starters.yaml: lesson_starters.2.gatsby: lists a benchmark twice" in _problems(
+        content_copy
+    )
 
 
 def test_a_missing_file_is_reported_and_the_reader_refuses(content_copy: Path):

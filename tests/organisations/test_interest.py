@@ -5,6 +5,7 @@ from __future__ import annotations
 from portal.extensions import db
 from portal.models import ExpressionOfInterest
 from portal.models.candidates import AGE_13_15
+from portal.models.organisations import SUSPENDED
 from portal.services import interest as interest_service
 from tests.account_helpers import csrf_token, location_path, submit, well_formed
 from tests.factories import (
@@ -169,3 +170,24 @@ def test_only_members_reach_the_interest_pages(client):
     )
     sign_in_as(client, make_user())
     assert client.get("/organisations/interest").status_code == 403, "signed in, but in no organisation"
+
+
+def test_a_suspended_organisation_no_longer_reads_what_candidates_sent(client, get_page):
+    organisation = make_organisation()
+    interest = _interest(_listing(organisation), message="Please keep this private")
+    sign_in_as(client, make_user(organisation))
+    organisation.status = SUSPENDED
+    db.session.flush()
+    page = get_page("/organisations/interest")
+    assert "you cannot see expressions of interest" in page.text
+    assert "Please keep this private" not in page.text
+    assert client.get(f"/organisations/interest/{interest.id}").status_code == 404
+    assert "new)" not in get_page("/organisations/").text
+
+
+def test_filter_values_that_are_not_plain_numbers_show_everything(client, get_page):
+    organisation = make_organisation()
+    interest = _interest(_listing(organisation))
+    sign_in_as(client, make_user(organisation))
+    for value in ("²", "٣", "9" * 5000, "-1", ""):
+        assert f"EOI-{interest.id:06d}" in get_page(f"/organisations/interest?listing={value}").text

@@ -51,7 +51,10 @@ def test_the_list_shows_every_starter_under_its_division(get_page):
     [
         ("ks3", ["Life sciences", "Physiological sciences", "Clinical bioinformatics and data science"]),
         ("gcse", list(BY_DIVISION)),
-        ("post16", ["Physical sciences and biomedical engineering", "Clinical bioinformatics and data science"]),
+        (
+            "post16",
+            ["Physical sciences and biomedical engineering", "Clinical bioinformatics and data science"],
+        ),
     ],
 )
 def test_the_list_filters_by_key_stage(get_page, stage, divisions):
@@ -116,11 +119,16 @@ def test_the_starter_page_says_what_a_starter_does_not_do(get_page):
     assert "on its own it does not meet them" in page.text
     assert "KS3 science: The gas exchange system" in page.text
     printed_from = page.select("p.app-print-only[hidden]")
-    assert printed_from[0].get_text(strip=True).endswith("http://localhost/schools/lesson-starters/physiological-sciences")
+    assert (
+        printed_from[0]
+        .get_text(strip=True)
+        .endswith("http://localhost/schools/lesson-starters/physiological-sciences")
+    )
 
 
 @pytest.mark.parametrize(
-    "division", ["astrology", "Life sciences", "LIFE-SCIENCES", "life-sciences-", "life_sciences", "%3Cscript%3E"]
+    "division",
+    ["astrology", "Life sciences", "LIFE-SCIENCES", "life-sciences-", "life_sciences", "%3Cscript%3E"],
 )
 def test_an_unknown_division_is_not_found(client, division):
     response = client.get(f"{LIST}/{division}")
@@ -185,7 +193,8 @@ def test_the_built_print_stylesheet_is_up_to_date():
 
 
 @pytest.mark.parametrize(
-    "selector", ["nav", "header", "footer", "form", "button", ".nhsuk-header", ".nhsuk-breadcrumb", ".app-no-print"]
+    "selector",
+    ["nav", "header", "footer", "form", "button", ".nhsuk-header", ".nhsuk-breadcrumb", ".app-no-print"],
 )
 def test_the_print_stylesheet_hides_navigation_forms_and_buttons(selector):
     assert "display:none !important" in _print_rules()[selector]
