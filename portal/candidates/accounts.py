@@ -241,7 +241,7 @@ def settings() -> str | Response | tuple[str, int]:
     """Whether interest is counted in the anonymous figures (fixed off for 13 to 15), and a password."""
     candidate = current_candidate()
     posted = request.form.get("change") if request.method == "POST" else None
-    if posted not in (None, FIGURES, PASSWORD):
+    if request.method == "POST" and posted not in (FIGURES, PASSWORD):
         abort(400)
     saved_choice = "yes" if candidate.count_interest_in_figures else "no"
     figures = FiguresForm() if posted == FIGURES else FiguresForm(formdata=None, count_interest=saved_choice)

@@ -40,15 +40,17 @@ def _show_existing(interest: Any) -> Response:
     return redirect(url_for("candidates.interest", interest_id=interest.id))
 
 
-def _refused(opportunity: Any, problem: str) -> tuple[str, int]:
-    page = render_template(
+def _refused(opportunity: Any, problem: str) -> str | Response:
+    if request.method == "POST":
+        # Closed (or refused) since the form was shown: the page, shown again, says why.
+        return redirect(url_for("candidates.express_interest", opportunity_id=opportunity.id), code=303)
+    return render_template(
         NEW_TEMPLATE,
         opportunity=opportunity,
         problem=problem,
         age_refused=problem == interest_service.age_problem(current_candidate().age_band, opportunity),
         form=None,
     )
-    return page, 400 if request.method == "POST" else 200
 
 
 def _send(form: ExpressInterestForm, opportunity: Any) -> Response | None:

@@ -7,9 +7,7 @@ sign in and comes back). Saving or registering twice keeps one row.
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from portal.auth import candidate_required, current_candidate
@@ -73,23 +71,25 @@ def unsave_area(slug: str) -> Response:
 @bp.route("/saved-listings/<int:opportunity_id>", methods=["GET", "POST"])
 @candidate_required
 @limiter.limit(shared_limit(SAVES_PER_MINUTE), methods=["POST"], error_message=TOO_MANY)
-def save_listing(opportunity_id: int) -> Any:
+def save_listing(opportunity_id: int) -> str | Response:
     """Ask the candidate to confirm saving a listing; posting saves it (only while it is open)."""
     candidate = current_candidate()
     opportunity = public_opportunity(opportunity_id) or abort(404)
     saved = saved_items.saved_listing(candidate, opportunity.id)
     listing_open = is_open(opportunity)
     form = ButtonForm()
-    if form.validate_on_submit() and (listing_open or saved):
+    if form.validate_on_submit():
+        if not (listing_open or saved):
+            # Closed since the page was shown: the page, shown again, says so.
+            return redirect(url_for("candidates.save_listing", opportunity_id=opportunity.id), code=303)
         _, created = saved_items.save_listing(candidate, opportunity)
         db.session.commit()
         title = opportunity.title
         flash(f"{title} is saved in your account." if created else f"{title} was already saved.")
         return _to_dashboard("saved-listings")
-    page = render_template(
+    return render_template(
         "candidates/saved_listing.html", opportunity=opportunity, saved=saved, open=listing_open, form=form
     )
-    return page, 400 if request.method == "POST" else 200
 
 
 @bp.post("/saved-listings/<int:opportunity_id>/remove")

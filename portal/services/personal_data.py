@@ -7,7 +7,7 @@ a change to a period changes what people are told in the same commit.
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -20,6 +20,7 @@ from portal.models import (
     ListingImport,
     Opportunity,
     OutboxMessage,
+    ServiceArea,
 )
 from portal.models.candidates import ALERT_FREQUENCIES
 from portal.models.outbox import FAILED, SENT
@@ -37,21 +38,20 @@ SENT_MAIL_DAYS = 30
 QUOTE_MIN_LENGTH = 8
 
 PASSWORD_SET, PASSWORD_NOT_SET = "set", "not set"
+_SCRAMBLED_SIGN_IN = (
+    "Your password is kept only in a scrambled form that cannot be turned back into it. "
+    "The file says whether you have one (password: set or not set)."
+)
+_UNSUBSCRIBE_LINKS = "A scrambled copy of the secret in your unsubscribe links, kept so that the links work."
+_YOUR_ROW = "Links the row to your account."
 # Columns held but not copied into the export, and why; every other column is exported by name.
 WITHHELD_COLUMNS: dict[str, dict[str, str]] = {
-    "candidate": {
-        "password_hash": "Your password is kept only in a scrambled form that cannot be turned back "
-        "into it. The file says whether you have one (password: set or not set).",
-    },
-    "saved_area": {"candidate_id": "Links the row to your account."},
-    "saved_listing": {"candidate_id": "Links the row to your account."},
-    "area_interest": {"candidate_id": "Links the row to your account."},
-    "expression_of_interest": {"candidate_id": "Links the row to your account."},
-    "alert_subscription": {
-        "candidate_id": "Links the alert to your account.",
-        "unsubscribe_token_hash": "A scrambled copy of the secret in your unsubscribe links, "
-        "kept so that the links work.",
-    },
+    "candidate": {"password_hash": _SCRAMBLED_SIGN_IN},
+    "saved_area": {"candidate_id": _YOUR_ROW},
+    "saved_listing": {"candidate_id": _YOUR_ROW},
+    "area_interest": {"candidate_id": _YOUR_ROW},
+    "expression_of_interest": {"candidate_id": _YOUR_ROW},
+    "alert_subscription": {"candidate_id": _YOUR_ROW, "unsubscribe_token_hash": _UNSUBSCRIBE_LINKS},
     "alert_delivery": {"subscription_id": "Links the row to its alert."},
 }
 
@@ -107,7 +107,7 @@ def _listing(opportunity: Opportunity | None) -> dict[str, Any]:
     return {"listing_title": opportunity.title, "organisation": opportunity.organisation.name}
 
 
-def _area_name(area: Any) -> dict[str, Any]:
+def _area_name(area: ServiceArea | None) -> dict[str, Any]:
     return {"service_area_name": area.name if area is not None else None}
 
 
@@ -172,7 +172,13 @@ def export_candidate(candidate: Candidate) -> dict[str, Any]:
             for table, columns in WITHHELD_COLUMNS.items()
             for column, why in columns.items()
         ],
-        "kept_for": {field.name: getattr(PRIVACY_FACTS, field.name) for field in fields(PRIVACY_FACTS)},
+        "kept_for": {
+            "unused_account_months_before_a_reminder": INACTIVE_MONTHS,
+            "days_after_the_reminder_before_deletion": REMINDER_GRACE_DAYS,
+            "unconfirmed_account_days": UNVERIFIED_ACCOUNT_DAYS,
+            "unconfirmed_alert_days": UNCONFIRMED_ALERT_DAYS,
+            "sent_email_days": SENT_MAIL_DAYS,
+        },
     }
 
 

@@ -104,7 +104,8 @@ def test_a_14_year_old_cannot_express_interest_in_a_job(client, get_page):
 
     token = csrf_token(client, "/account/")
     refused = client.post(_path(listing), data={"message": MESSAGE, "share_email": "no", "csrf_token": token})
-    assert refused.status_code == 400
+    assert (refused.status_code, location_path(refused)) == (303, _path(listing))
+    assert "This job is for people aged 16 or over" in well_formed(client.get(_path(listing))).text
     assert _interests(candidate) == []
 
 
@@ -155,7 +156,7 @@ def test_a_16_year_old_cannot_express_interest_in_a_training_post(client, get_pa
     candidate = make_candidate(age_band=AGE_16_17)
     sign_in_candidate_as(client, candidate)
     assert "This training post is for people aged 18 or over" in get_page(_path(listing)).text
-    assert _express(client, listing, "/account/").status_code == 400
+    assert _express(client, listing, "/account/").status_code == 303
     assert _interests(candidate) == []
 
 
@@ -266,7 +267,7 @@ def test_closed_and_unpublished_listings_take_no_interest(client, get_page):
     closed = _portal_listing(status=CLOSED)
     page = get_page(_path(closed))
     assert "This opportunity has closed" in page.text and not page.select("textarea")
-    assert _express(client, closed, "/account/").status_code == 400
+    assert location_path(_express(client, closed, "/account/")) == _path(closed)
     past = _portal_listing(closes_on=date.today() - timedelta(days=1))
     assert "has closed" in get_page(_path(past)).text
     draft = _portal_listing(status=DRAFT, live_since=None)

@@ -12,7 +12,7 @@ from portal.models import AreaInterest, SavedArea, SavedListing
 from portal.models.candidates import AGE_13_15
 from portal.models.opportunities import CLOSED, DRAFT
 from portal.services.tallies import AREA_INTEREST, tally_total
-from tests.account_helpers import csrf_token, submit, well_formed
+from tests.account_helpers import csrf_token, location_path, submit, well_formed
 from tests.factories import make_candidate, make_opportunity, sign_in_candidate_as
 
 AREA = "audiology"
@@ -118,7 +118,7 @@ def test_a_closed_listing_cannot_be_saved(client, get_page):
     page = get_page(f"/account/saved-listings/{listing.id}")
     assert page.h1 == "This opportunity has closed"
     refused = submit(client, f"/account/saved-listings/{listing.id}", {}, "/account/")
-    assert refused.status_code == 400
+    assert (refused.status_code, location_path(refused)) == (303, f"/account/saved-listings/{listing.id}")
     assert _rows(SavedListing, candidate) == []
     draft = make_opportunity(status=DRAFT, live_since=None)
     assert client.get(f"/account/saved-listings/{draft.id}").status_code == 404

@@ -23,7 +23,7 @@ from portal.models import (
     SavedListing,
 )
 from portal.models.outbox import SENT
-from portal.services.personal_data import WITHHELD_COLUMNS, export_candidate, iso
+from portal.services.personal_data import INACTIVE_MONTHS, WITHHELD_COLUMNS, export_candidate, iso
 from portal.services.tallies import AREA_INTEREST, EXPRESSION_OF_INTEREST, add_to_tally, tally_total
 from tests.account_helpers import location_path, submit, well_formed
 from tests.factories import (
@@ -184,7 +184,7 @@ def test_the_export_holds_every_value_and_every_column(db_session):
     [interest] = data["expressions_of_interest"]
     assert interest["share_email"] is True and interest["status_label"] == "In review"
     assert interest["organisation"] == everything.organisation_name
-    assert data["kept_for"]["inactive_months"] == 24
+    assert data["kept_for"]["unused_account_months_before_a_reminder"] == INACTIVE_MONTHS
 
 
 def test_the_export_says_when_there_is_no_password(db_session):
