@@ -91,6 +91,10 @@ class Form:
     visitor: str = "anonymous"
     # File inputs: name -> the types they accept (".csv,text/csv").
     files: dict[str, str] = field(default_factory=dict)
+    # Whether a person types anything into it (text, email, a message), and whether its page links
+    # to the privacy notices.
+    collects: bool = False
+    links_privacy: bool = False
 
     def values_with(self, name: str, value: str) -> MultiDict:
         """The form's own values, with one field replaced by ``value``."""
@@ -107,9 +111,14 @@ def forms_on(path: str, html: str, visitor: str = "anonymous") -> list[Form]:
     """Every form in a page, with the values a person would send by submitting it unchanged."""
     soup = BeautifulSoup(html, "html.parser")
     found = []
+    links_privacy = bool(soup.find("a", href=re.compile(r"^/privacy/")))
     for element in soup.find_all("form"):
         form = Form(
             path, element.get("action") or path, element.get("method", "get").lower(), visitor=visitor
+        )
+        form.links_privacy = links_privacy
+        form.collects = bool(
+            element.find("textarea") or element.find("input", type=re.compile("^(text|email|tel)$"))
         )
         first_radio: dict[str, str] = {}
         for control in element.find_all(["input", "textarea", "select"]):

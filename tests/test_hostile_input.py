@@ -35,6 +35,8 @@ from tests.hostile import (
 from tests.visitors import ANONYMOUS, Cast, Visitor, assemble_cast, become, remember_csrf
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+# The visitors who are members of the public rather than organisation staff or administrators.
+PEOPLE = {ANONYMOUS, "candidate aged 13 to 15", "adult candidate"}
 
 
 @dataclass
@@ -166,6 +168,10 @@ def test_discovery_reaches_every_route_and_the_inputs_we_know_of(app, targets):
     assert "slugs" in targets.parameters["/service-areas/compare"]
     assert any("about" in f.fields and "subjects" in f.fields for f in targets.forms)
     assert any("useful" in f.fields for f in targets.forms), "the feedback form on the results page"
+    # Staff forms are about organisations and listings; everyone else's may carry personal data.
+    public_forms = [f for f in targets.forms if f.method == "post" and f.collects and f.visitor in PEOPLE]
+    unlinked = sorted({f.page for f in public_forms if not f.links_privacy})
+    assert not unlinked, f"forms that collect something but do not link the privacy notices: {unlinked}"
     seen_by = {f.visitor for f in targets.forms}
     assert seen_by == set(targets.cast.visitors), f"no forms found for {set(targets.cast.visitors) - seen_by}"
 

@@ -68,6 +68,8 @@ def assemble_cast(app: Flask) -> Cast:
     states = (DRAFT, SUBMITTED, REFERRED_BACK)
     listings = [make_opportunity(trust, status=status, live_since=None) for status in states]
     live = make_opportunity(trust, type="job", pay_kind="salary", salary_min=24_000, salary_max=28_000)
+    # Open to everyone (no minimum age) and applied for here: every candidate reaches its interest form.
+    through_the_portal = make_opportunity(trust, type="event", apply_kind="portal", apply_url=None)
     report = report_listing(live, "wrong-or-out-of-date", "The closing date is wrong")
     upload = store_upload(trust, owner, read_import(template_csv().encode(), date.today()))
     newcomer = make_user(email_verified_at=None)
@@ -94,7 +96,11 @@ def assemble_cast(app: Flask) -> Cast:
     ):
         cast.visitors[visitor.name] = visitor
     cast.path_values = {
-        "opportunity_id": [str(live.id), *(str(listing.id) for listing in listings)],
+        "opportunity_id": [
+            str(live.id),
+            str(through_the_portal.id),
+            *(str(listing.id) for listing in listings),
+        ],
         "report_id": [str(report.id)],
         "import_id": [str(upload.id)],
         "interest_id": [str(interest.id)],

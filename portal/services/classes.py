@@ -13,6 +13,9 @@ What a class summary shows, and why nothing in it can be traced to one student:
    watches the summary while students answer one at a time cannot see any one student's answer as
    a difference between two views: the summary with 6, 7, 8 or 9 students is the summary with 5.
    Closing a code does not change this, or the last few answers would show as the difference.
+   One limit is left: when the number taking part is a whole step (10, say), a student who answers
+   again is still counted and their new answer replaces the old one at once; the teacher does not
+   see who answered again, and every row shown is still 5 or more.
 3. No count below 5. Top areas lists only areas that 5 or more students had among their top three
    suggestions; fewer are not listed at all, and that table has no total.
 4. No subtraction. The divisions table (each student's first suggestion) and the stages table

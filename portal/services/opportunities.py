@@ -65,6 +65,9 @@ def _search_text(opportunity: Opportunity, organisation: Organisation, area_name
     ]
     if opportunity.online:
         parts.append("online")
+    if opportunity.open_to_school_groups:
+        # So that a keyword search for "school groups" finds them as the filter does.
+        parts.append("open to school groups")
     return " ".join(parts).lower()
 
 

@@ -148,11 +148,12 @@ def test_a_demonstration_listing_says_so(get_page, db_session):
     assert page.soup.find("a", class_="app-apply-link") is None
 
 
-def test_applying_through_the_portal_is_a_plain_sentence_until_interest_is_built(get_page, db_session):
+def test_applying_through_the_portal_links_to_expressing_interest(get_page, db_session):
     listing = make_opportunity(apply_kind="portal", apply_url=None)
     page = get_page(f"/opportunities/{listing.id}")
-    assert "You will apply through this portal" in page.text
-    assert page.soup.find("a", class_="app-apply-link") is None
+    link = page.soup.find("a", class_="app-apply-link")
+    assert link["href"] == f"/account/interest/{listing.id}"
+    assert f"Tell {listing.organisation.name} you are interested" in link.get_text()
 
 
 def test_an_apply_link_that_is_not_https_is_not_linked(get_page, db_session):

@@ -11,7 +11,7 @@ from portal.extensions import db
 from portal.models import Opportunity
 from portal.services.listing_import import TEMPLATE_COLUMNS
 from portal.services.listings import check_listing
-from portal.services.opportunities import approve, pending_listing_data, update_listing
+from portal.services.opportunities import approve, create_listing, pending_listing_data, update_listing
 from tests.factories import make_opportunity, make_organisation, make_user, sign_in_as
 from tests.organisations.test_listings import NEW, day, listing_values, page, post
 from tests.pages import Page
@@ -139,3 +139,13 @@ def test_the_csv_import_has_the_column(db_session):
     values = {**listing_values(type="work-experience"), "open_to_school_groups": "no"}
     data, problems = check_listing(values, date.today())
     assert problems == [] and data.open_to_school_groups is False
+
+
+def test_the_words_a_keyword_search_looks_in_say_so(client, db_session):
+    organisation = make_organisation()
+    author = make_user(organisation)
+    values = {**event_values(), "open_to_school_groups": "y", "postcode": ""}
+    data, problems = check_listing(values, date.today())
+    assert problems == []
+    listing = create_listing(organisation, author, data)
+    assert "open to school groups" in listing.search_text

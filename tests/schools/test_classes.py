@@ -401,7 +401,7 @@ def test_the_summary_prints_from_the_button_or_the_browser_menu(client, teacher)
     shown = page(response)
     button = shown.soup.select_one("button[data-app-print]")
     assert button is not None and button.has_attr("hidden") and "app-no-print" in button["class"]
-    assert "print this page from your browser's menu" in shown.text
+    assert "use Print in your browser's menu" in shown.text
     # No inline script of its own: the policy keeps its one hash, and the button is wired from app.js.
     assert not [tag for tag in shown.select("script") if not tag.get("src") and "data-app-print" in tag.text]
     # The print sheet leaves out what is marked app-no-print, and every form.
