@@ -79,6 +79,10 @@ SAFE_VALUE = "heart"
 STEERING_PARAMETERS = ("endpoint", "_external", "_scheme", "_anchor", "_method", "values")
 
 
+# Optional boxes a person leaves empty: any made-up value in them is rightly refused.
+LEFT_EMPTY = frozenset({"class_code"})
+
+
 @dataclass
 class Form:
     """One form as a page renders it: where it goes, how, and a valid value for each field."""
@@ -141,6 +145,8 @@ def forms_on(path: str, html: str, visitor: str = "anonymous") -> list[Form]:
 
 
 def _control_value(control: Any) -> str | None:
+    if control.get("name") in LEFT_EMPTY:
+        return control.get("value") or ""
     if control.name == "select":
         options = control.find_all("option")
         chosen = [o for o in options if o.has_attr("selected")] or options[1:2] or options[:1]

@@ -62,7 +62,8 @@ def find_your_fit() -> str:
 
 
 @bp.post("/find-your-fit")
-@limiter.limit(shared_limit(20))
+# A whole class may use it at once from behind one school address.
+@limiter.limit(shared_limit(60))
 def results() -> str | tuple[str, int]:
     """Suggestions for what was typed; the words are used for this answer only and never stored."""
     form = FindYourFitForm().with_choices(_labels())

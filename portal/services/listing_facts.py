@@ -72,6 +72,7 @@ def listing_facts(listing: Any, labels: Mapping[str, Mapping[str, str]]) -> list
         ("Description", listing.description or ""),
         ("Who it suits", stages),
         ("Minimum age", str(listing.minimum_age or "")),
+        ("Open to school groups", "Yes" if listing.open_to_school_groups else ""),
         ("Where", _where(listing)),
         ("Event", event),
         ("Starts", _day(listing.starts_on)),

@@ -3,3 +3,9 @@
 import { initAll } from "../build/nhsuk/nhsuk-frontend.min.js";
 
 initAll();
+
+// A "Print" button only makes sense with JavaScript: it is hidden in the page until this shows it.
+for (const button of document.querySelectorAll("[data-app-print]")) {
+  button.hidden = false;
+  button.addEventListener("click", () => window.print());
+}

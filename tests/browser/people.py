@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from hashlib import sha256
 from pathlib import Path
-from uuid import uuid4
+from secrets import token_hex
 
 from portal import create_app
 from portal.auth import SCHOOL_KIND
@@ -82,7 +82,9 @@ def add_people_and_listings() -> None:
 
 
 # Rows a browser test adds for itself while the portal is running, so each test has its own people.
-INTEREST_MESSAGE = "I am doing A level biology and would love to see a hearing clinic.\nCan I come in the summer?"
+INTEREST_MESSAGE = (
+    "I am doing A level biology and would love to see a hearing clinic.\nCan I come in the summer?"
+)
 
 
 @contextmanager
@@ -90,12 +92,17 @@ def rows_in_live_database(database_uri: str) -> Iterator[None]:
     """An application context on the running portal's database: rows made inside it are committed."""
     app = create_app({"PORTAL_ENV": "testing", "SQLALCHEMY_DATABASE_URI": database_uri})
     with app.app_context():
-        yield
-        db.session.commit()
+        try:
+            yield
+            db.session.commit()
+        finally:
+            db.session.remove()
+            # The running portal shares the file: hold no connection to it between tests.
+            db.engine.dispose()
 
 
 def live_database_uri(base_temp: Path) -> str:
-    """The running portal's SQLite database, which the live server keeps in the test run's "browser" folder."""
+    """The running portal's SQLite database, kept in the test run's "browser" folder."""
     # pytest numbers the folder (browser0) and may point a "browsercurrent" link at it: count files once.
     found = sorted({path.resolve() for path in base_temp.glob("browser*/portal.sqlite3")})
     assert len(found) == 1, f"expected the live server's one database under {base_temp}, found {found}"
@@ -103,11 +110,15 @@ def live_database_uri(base_temp: Path) -> str:
 
 
 def add_candidate_with_saved_things(age_band: str = AGE_16_17) -> dict[str, str]:
-    """A candidate who saved an area and a listing, expressed interest in another listing and saved a search."""
-    trust = make_organisation(name=f"Eastfield Community Hospitals NHS Trust {uuid4().hex[:6]}")
+    """A candidate who saved an area and a listing, expressed interest in a listing and saved a search."""
+    trust = make_organisation(name="Eastfield Community Hospitals NHS Trust")
     saved_listing = make_opportunity(trust, areas=("neurophysiology",), title="Neurophysiology taster day")
     wanted = make_opportunity(
-        trust, areas=("audiology",), title="Hearing clinic summer placement", apply_kind="portal", apply_url=None
+        trust,
+        areas=("audiology",),
+        title="Hearing clinic summer placement",
+        apply_kind="portal",
+        apply_url=None,
     )
     candidate = make_candidate(age_band)
     made = now()
@@ -128,7 +139,7 @@ def add_candidate_with_saved_things(age_band: str = AGE_16_17) -> dict[str, str]
                 frequency=WEEKLY,
                 created_at=made,
                 confirmed_at=made,
-                unsubscribe_token_hash=uuid4().hex * 2,
+                unsubscribe_token_hash=token_hex(32),
             ),
         ]
     )
@@ -143,7 +154,7 @@ def add_candidate_with_saved_things(age_band: str = AGE_16_17) -> dict[str, str]
 
 def add_listing_taking_interest() -> dict[str, str | int]:
     """A live listing that takes expressions of interest through the portal, its owner, and a candidate."""
-    trust = make_organisation(name=f"Westmoor Hospitals NHS Trust {uuid4().hex[:6]}")
+    trust = make_organisation(name="Westmoor Hospitals NHS Trust")
     owner = make_user(trust, name="Wes Owner")
     listing = make_opportunity(
         trust, areas=("audiology",), title="Audiology clinic shadowing", apply_kind="portal", apply_url=None
@@ -163,9 +174,7 @@ def add_class_with_responses(responses: list[tuple[str | None, list[str]]]) -> d
 
     Each response is the student's stage and their top service areas, best first.
     """
-    school = make_organisation(
-        name=f"Ridgeway Sixth Form College {uuid4().hex[:6]}", kind=SCHOOL_KIND, town="Sheffield"
-    )
+    school = make_organisation(name="Ridgeway Sixth Form College", kind=SCHOOL_KIND, town="Sheffield")
     teacher = make_user(school, role=EDITOR, name="Tess Teacher")
     class_code = classes.make_class_code(school, teacher, "Year 12 biology")
     started = now() - timedelta(hours=1)

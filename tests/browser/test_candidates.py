@@ -44,9 +44,7 @@ def database_uri(live_server, tmp_path_factory) -> str:
     return live_database_uri(tmp_path_factory.getbasetemp())
 
 
-def test_signing_up_at_16_without_a_password_asks_the_person_to_check_their_email(
-    live_server, browser_page
-):
+def test_signing_up_at_16_without_a_password_asks_the_person_to_check_their_email(live_server, browser_page):
     browser_page.goto(live_server + "/account/sign-up")
     assert browser_page.locator("h1").inner_text() == "Make an account"
     assert axe_violations(browser_page) == []
@@ -87,8 +85,10 @@ def test_the_account_page_lists_saved_things_interest_and_searches(live_server, 
     assert main.locator(".app-saved-listing a").inner_text() == person["saved_listing"]
     interest_row = main.locator(".app-interest-row").inner_text()
     assert person["interest_listing"] in interest_row and "New" in interest_row
-    assert main.locator(".app-dashboard-alerts li").inner_text().startswith(
-        "Work experiences in Audiology (emailed weekly)"
+    assert (
+        main.locator(".app-dashboard-alerts li")
+        .inner_text()
+        .startswith("Work experiences in Audiology (emailed weekly)")
     )
     assert axe_violations(browser_page) == []
     _screenshot(browser_page, "candidate-dashboard")

@@ -51,10 +51,7 @@ def _class_summary_as_teacher(page, live_server: str, database_uri: str, answers
 
 def _table(page, caption: str) -> list[tuple[str, str]]:
     table = page.locator(f"table.app-class-table:has(caption:has-text('{caption}'))")
-    return [
-        tuple(row.locator("td").all_inner_texts())
-        for row in table.locator("tbody tr").all()
-    ]
+    return [tuple(row.locator("td").all_inner_texts()) for row in table.locator("tbody tr").all()]
 
 
 def test_below_five_students_the_summary_shows_only_how_many_have_taken_part(
@@ -80,7 +77,10 @@ def test_above_five_students_the_summary_shows_only_groups_of_five_or_more(
     assert _table(browser_page, "Service areas that came up most") == [("Audiology", "5")]
     assert _table(browser_page, "Spread across the divisions") == [("Physiological sciences", "5")]
     # Three at post-16 and two at GCSE: either would give a small group away, so neither is shown.
-    assert "Not shown yet: with 5 students, showing the stages" in main.locator(".app-class-withheld").inner_text()
+    assert (
+        "Not shown yet: with 5 students, showing the stages"
+        in main.locator(".app-class-withheld").inner_text()
+    )
     counts = [int(n) for n in main.locator(".app-class-count").all_inner_texts()]
     assert counts and min(counts) >= 5
     assert axe_violations(browser_page) == []
