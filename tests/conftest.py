@@ -8,12 +8,13 @@ from collections.abc import Iterator
 import pytest
 import redis
 from flask import Flask
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
 
 from portal import create_app
 from portal.content.files import read_content
-from portal.extensions import db
+from portal.extensions import db, limiter
 from portal.services.content_loader import load_content
 from portal.services.matching import build_index, forget_loaded_index
 from tests.database import rolled_back_session
@@ -96,3 +97,21 @@ def redis_url() -> str:
             pytest.fail(message)
         pytest.skip(message)
     return url
+
+
+@pytest.fixture
+def limited(app: Flask, db_session) -> Iterator[FlaskClient]:
+    """A client of the portal with rate limits on, as in production (one worker, in memory)."""
+    settings = {
+        key: app.config[key]
+        for key in ("SQLALCHEMY_DATABASE_URI", "SERVER_NAME", "PUBLIC_URL", "MAIL_OUTBOX_DIR")
+    }
+    limited_app = create_app(
+        {"PORTAL_ENV": "testing", **settings, "RATELIMIT_ENABLED": True, "WEB_CONCURRENCY": 1}
+    )
+    limiter.reset()
+    try:
+        yield limited_app.test_client()
+    finally:
+        limiter.reset()
+        limiter.enabled = False

@@ -60,13 +60,23 @@ def _get_rules(app):
     return [r for r in app.url_map.iter_rules() if "GET" in r.methods and r.endpoint != "static"]
 
 
-def _add_forms(targets: Targets, path: str, response, visitor: Visitor) -> None:
+def _add_forms(app, targets: Targets, path: str, response, visitor: Visitor) -> None:
+    """Add the page's new forms: not found before, nor one visitor's same form for another row."""
     if response.mimetype != "text/html":
         return
-    known = {(f.action, f.method, tuple(f.fields)) for f in targets.forms}
+
+    def keys(form: Form) -> set[tuple]:
+        fields = tuple(form.fields)
+        return {
+            (form.action, form.method, fields),
+            (_rule_of(app, form.action), form.method, fields, form.visitor),
+        }
+
+    known = set().union(*(keys(f) for f in targets.forms))
     for form in forms_on(path, response.get_data(as_text=True), visitor.name):
-        if (form.action, form.method, tuple(form.fields)) not in known:
+        if not keys(form) & known:
             targets.forms.append(form)
+            known |= keys(form)
 
 
 def _add_openapi(targets: Targets, spec: dict) -> None:
@@ -109,7 +119,7 @@ def _crawl(app, client, found: Targets, visitor: Visitor, real: dict[str, list[s
                 response = client.get(path)
                 found.parameters.setdefault(path, set()).update(RecordingArgs.asked)
                 found.visitors.setdefault(path, visitor.name)
-                _add_forms(found, path, response, visitor)
+                _add_forms(app, found, path, response, visitor)
     finally:
         app.request_class = original
 
@@ -134,7 +144,7 @@ def targets(app, client) -> Targets:
         assert response.status_code < 400 or "nhsuk-error-summary" in response.get_data(as_text=True), (
             f"{form.action} refused its own form unchanged without saying why ({response.status_code})"
         )
-        _add_forms(found, form.action, response, cast.visitors[form.visitor])
+        _add_forms(app, found, form.action, response, cast.visitors[form.visitor])
     for form in found.forms:
         if form.method == "get":
             found.parameters.setdefault(form.action, set()).update(form.text_fields)

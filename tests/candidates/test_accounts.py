@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -11,8 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from portal import create_app
-from portal.extensions import db, limiter
+from portal.extensions import db
 from portal.models import Candidate, OutboxMessage
 from portal.models.candidates import AGE_13_15, AGE_16_17, AGE_18_PLUS, UNDER_13
 from portal.services import accounts, candidates
@@ -483,24 +481,6 @@ def test_someone_who_signs_in_with_links_can_add_a_password(app, client):
 
 
 # Limits
-
-
-@pytest.fixture
-def limited(app: Flask, db_session) -> Iterator[FlaskClient]:
-    """A client of the portal with rate limits on, as in production (one worker, in memory)."""
-    settings = {
-        key: app.config[key]
-        for key in ("SQLALCHEMY_DATABASE_URI", "SERVER_NAME", "PUBLIC_URL", "MAIL_OUTBOX_DIR")
-    }
-    limited_app = create_app(
-        {"PORTAL_ENV": "testing", **settings, "RATELIMIT_ENABLED": True, "WEB_CONCURRENCY": 1}
-    )
-    limiter.reset()
-    try:
-        yield limited_app.test_client()
-    finally:
-        limiter.reset()
-        limiter.enabled = False
 
 
 def test_sign_in_links_to_one_address_are_limited(limited):

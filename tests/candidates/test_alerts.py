@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
@@ -13,9 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from portal import create_app
 from portal.candidates.alerts_cli import alert_links
-from portal.extensions import db, limiter
+from portal.extensions import db
 from portal.mail import build_message
 from portal.mail.messages import list_unsubscribe_headers
 from portal.models import AlertDelivery, AlertSubscription, OutboxMessage
@@ -373,24 +371,6 @@ def test_daily_alerts_are_due_after_23_hours_and_weekly_ones_after_6_days_23_hou
 
 
 # Rate limits
-
-
-@pytest.fixture
-def limited(app: Flask, db_session) -> Iterator[FlaskClient]:
-    """A client of the portal with rate limits on, as in production (one worker, in memory)."""
-    settings = {
-        key: app.config[key]
-        for key in ("SQLALCHEMY_DATABASE_URI", "SERVER_NAME", "PUBLIC_URL", "MAIL_OUTBOX_DIR")
-    }
-    limited_app = create_app(
-        {"PORTAL_ENV": "testing", **settings, "RATELIMIT_ENABLED": True, "WEB_CONCURRENCY": 1}
-    )
-    limiter.reset()
-    try:
-        yield limited_app.test_client()
-    finally:
-        limiter.reset()
-        limiter.enabled = False
 
 
 def test_one_address_gets_at_most_3_confirmation_emails_an_hour_and_a_refusal_does_not_count(limited):

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from portal import create_app
-from portal.extensions import db, limiter
+from portal.extensions import db
 from portal.models import ExpressionOfInterest, Opportunity
 from portal.models.candidates import AGE_13_15, AGE_16_17, AGE_18_PLUS
 from portal.models.opportunities import CLOSED, DRAFT
@@ -347,24 +344,6 @@ def test_the_account_page_lists_each_interest_with_its_status(client):
     [row] = dashboard.select(".app-interest-row")
     assert "Cardiac physiology open evening" in row.get_text() and "In review" in row.get_text()
     assert f"/account/interests/{interest.id}" in dashboard.links()
-
-
-@pytest.fixture
-def limited(app: Flask, db_session) -> Iterator[FlaskClient]:
-    """A client of the portal with rate limits on, as in production (one worker, in memory)."""
-    settings = {
-        key: app.config[key]
-        for key in ("SQLALCHEMY_DATABASE_URI", "SERVER_NAME", "PUBLIC_URL", "MAIL_OUTBOX_DIR")
-    }
-    limited_app = create_app(
-        {"PORTAL_ENV": "testing", **settings, "RATELIMIT_ENABLED": True, "WEB_CONCURRENCY": 1}
-    )
-    limiter.reset()
-    try:
-        yield limited_app.test_client()
-    finally:
-        limiter.reset()
-        limiter.enabled = False
 
 
 def test_expressing_interest_is_rate_limited(limited):

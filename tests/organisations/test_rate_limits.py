@@ -6,36 +6,12 @@ with them on, and turn Flask-Limiter (one object for every app in the process) o
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
-from portal import create_app
-from portal.extensions import limiter
 from tests.account_helpers import csrf_token, location_path, well_formed
 from tests.factories import PASSWORD, make_organisation, make_user
 
 PER_ADDRESS, PER_ACCOUNT = 10, 10
-
-
-@pytest.fixture
-def limited(app: Flask, db_session) -> Iterator[FlaskClient]:
-    """A client of the portal with rate limits on, as in production (one worker, in memory)."""
-    settings = {
-        key: app.config[key]
-        for key in ("SQLALCHEMY_DATABASE_URI", "SERVER_NAME", "PUBLIC_URL", "MAIL_OUTBOX_DIR")
-    }
-    limited_app = create_app(
-        {"PORTAL_ENV": "testing", **settings, "RATELIMIT_ENABLED": True, "WEB_CONCURRENCY": 1}
-    )
-    limiter.reset()
-    try:
-        yield limited_app.test_client()
-    finally:
-        limiter.reset()
-        limiter.enabled = False
 
 
 def _attempt(client: FlaskClient, email: str, password: str, ip: str):
