@@ -18,7 +18,7 @@ EMAIL_MAX = 320
 NEXT_MAX = 2000
 PASSWORD_TOO_LONG = f"Your password must be {PASSWORD_MAX_LENGTH} characters or fewer"
 # Which of the settings page's two forms was posted.
-FIGURES, PASSWORD = "figures", "password"
+FIGURES, PASSWORD, AGE_BAND = "figures", "password", "age-band"
 
 
 def _strip(value: Any) -> Any:
@@ -118,6 +118,18 @@ class FiguresForm(PortalForm):
         choices=[SelectChoice("yes", "Yes, count my interest"), SelectChoice("no", "No, do not count it")],
         validators=[InputRequired("Choose yes or no")],
     )
+
+
+class AgeBandForm(PortalForm):
+    """An older age band, after a birthday (the choices are set from the person's current band)."""
+
+    change = HiddenField(default=AGE_BAND)
+    age_band = RadioField("Your new age band", validators=[InputRequired("Choose your new age band")])
+
+    def older_than(self, bands: list[str]) -> AgeBandForm:
+        """Offer only ``bands``: the ones older than the person's current band."""
+        self.age_band.choices = [SelectChoice(band, AGE_BANDS[band]) for band in bands]
+        return self
 
 
 class PasswordForm(PortalForm):

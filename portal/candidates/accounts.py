@@ -9,8 +9,10 @@ from portal.auth import candidate_required, current_candidate, sign_in_limits
 from portal.auth import sign_in as start_session
 from portal.auth import sign_out as end_session
 from portal.candidates.account_forms import (
+    AGE_BAND,
     FIGURES,
     PASSWORD,
+    AgeBandForm,
     ButtonForm,
     FiguresForm,
     PasswordForm,
@@ -219,6 +221,19 @@ def _change_figures(candidate: Candidate, form: FiguresForm) -> bool:
     return True
 
 
+def _change_age_band(candidate: Candidate, form: AgeBandForm) -> bool:
+    if not form.validate_on_submit():
+        return False
+    try:
+        candidates.move_up_age_band(candidate, form.age_band.data)
+    except candidates.CandidateAccountError as problem:
+        form.age_band.errors.append(str(problem))
+        return False
+    db.session.commit()
+    flash(f"Your age band is now {candidate.age_band_label}.")
+    return True
+
+
 def _change_password(candidate: Candidate, form: PasswordForm) -> bool:
     if not form.validate_on_submit():
         return False
@@ -241,16 +256,25 @@ def settings() -> str | Response | tuple[str, int]:
     """Whether interest is counted in the anonymous figures (fixed off for 13 to 15), and a password."""
     candidate = current_candidate()
     posted = request.form.get("change") if request.method == "POST" else None
-    if request.method == "POST" and posted not in (FIGURES, PASSWORD):
+    if request.method == "POST" and posted not in (FIGURES, PASSWORD, AGE_BAND):
         abort(400)
     saved_choice = "yes" if candidate.count_interest_in_figures else "no"
     figures = FiguresForm() if posted == FIGURES else FiguresForm(formdata=None, count_interest=saved_choice)
     password_form = PasswordForm() if posted == PASSWORD else PasswordForm(formdata=None)
+    age_form = (AgeBandForm() if posted == AGE_BAND else AgeBandForm(formdata=None)).older_than(
+        candidates.older_age_bands(candidate)
+    )
     if posted == FIGURES and _change_figures(candidate, figures):
+        return redirect(url_for("candidates.settings"))
+    if posted == AGE_BAND and _change_age_band(candidate, age_form):
         return redirect(url_for("candidates.settings"))
     if posted == PASSWORD and _change_password(candidate, password_form):
         return redirect(url_for("candidates.settings"))
     page = render_template(
-        "candidates/settings.html", candidate=candidate, figures=figures, password_form=password_form
+        "candidates/settings.html",
+        candidate=candidate,
+        figures=figures,
+        password_form=password_form,
+        age_form=age_form,
     )
     return page, 400 if posted else 200

@@ -195,6 +195,20 @@ def set_count_interest_in_figures(candidate: Candidate, count: bool) -> None:
     record_activity(candidate)
 
 
+def older_age_bands(candidate: Candidate) -> list[str]:
+    """The bands a person can move up to as they grow older (never down: that would lift protections)."""
+    bands = list(ACCOUNT_AGE_BANDS)
+    return bands[bands.index(candidate.age_band) + 1 :] if candidate.age_band in bands else []
+
+
+def move_up_age_band(candidate: Candidate, age_band: str) -> None:
+    """Move to an older age band, after a birthday; anything else raises CandidateAccountError."""
+    if age_band not in older_age_bands(candidate):
+        raise CandidateAccountError("Choose an age band older than the one you have now")
+    candidate.age_band = age_band
+    record_activity(candidate)
+
+
 def set_password(candidate: Candidate, password: str) -> None:
     """Set or change the password and end every other session (raises CandidateAccountError if weak)."""
     problem = password_problem(password, candidate.email)

@@ -446,6 +446,33 @@ def test_13_to_15s_cannot_turn_counting_on(client):
     assert candidate.count_interest_in_figures is False
 
 
+def test_after_a_birthday_a_13_to_15_moves_up_a_band_and_can_never_move_down(client):
+    candidate = make_candidate(AGE_13_15)
+    sign_in_candidate_as(client, candidate)
+    page = well_formed(client.get("/account/settings"))
+    offered = [radio["value"] for radio in page.select("input[name=age_band]")]
+    assert offered == [AGE_16_17, AGE_18_PLUS], "only older bands are offered"
+
+    moved = _change(client, {"change": "age-band", "age_band": AGE_16_17})
+    assert moved.status_code == 302
+    db.session.refresh(candidate)
+    assert candidate.age_band == AGE_16_17
+    assert "Your age band is now 16 to 17" in client.get("/account/settings").get_data(as_text=True)
+
+    back = _change(client, {"change": "age-band", "age_band": AGE_13_15})
+    assert back.status_code == 400
+    assert "Your new age band" in well_formed(back).text
+    db.session.refresh(candidate)
+    assert candidate.age_band == AGE_16_17, "moving down would lift protections"
+
+
+def test_adults_have_no_older_band_to_move_to(client):
+    sign_in_candidate_as(client, make_candidate(AGE_18_PLUS))
+    page = well_formed(client.get("/account/settings"))
+    assert not page.select("input[name=age_band]")
+    assert "You told us you are 18 and over" in page.text
+
+
 def test_the_settings_refuse_a_choice_that_is_not_offered(client):
     sign_in_candidate_as(client, make_candidate())
     page = well_formed(_change(client, {"change": "figures", "count_interest": "maybe"}))
