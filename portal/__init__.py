@@ -32,8 +32,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from portal import auth, errors, extensions, security, templating
 
     extensions.db.init_app(app)
-    with app.app_context():
-        extensions.sqlite_savepoints(extensions.db.engine)
     extensions.migrate.init_app(app, extensions.db, directory=str(PROJECT_ROOT / "migrations"))
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)

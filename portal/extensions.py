@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -13,7 +12,6 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import Engine, event
 from sqlalchemy.orm import DeclarativeBase
 
 
@@ -49,28 +47,3 @@ def shared_limit(count: int, per: str = "minute") -> Callable[[], str]:
 
     return limit_for_this_worker
 
-
-_SQLITE_FIXED: weakref.WeakSet[Engine] = weakref.WeakSet()
-
-
-def sqlite_savepoints(engine: Engine) -> None:
-    """Make transactions and savepoints on SQLite behave as on PostgreSQL.
-
-    pysqlite opens no transaction until the first write, so a SAVEPOINT (``begin_nested``, used where
-    two requests may race to insert the same row) started a transaction of its own and its RELEASE
-    committed early. SQLAlchemy's recipe: the driver leaves transactions alone and SQLAlchemy emits
-    BEGIN itself.
-    """
-    if engine.dialect.name != "sqlite" or engine in _SQLITE_FIXED:
-        return
-
-    @event.listens_for(engine, "connect")
-    def _driver_leaves_transactions_to_us(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None
-
-    @event.listens_for(engine, "begin")
-    def _begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
-
-    _SQLITE_FIXED.add(engine)
-    engine.dispose()  # pooled connections were made without the fix

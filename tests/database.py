@@ -2,13 +2,39 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 
 from flask import Flask, g, request_started
 from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import Engine, event
 from sqlalchemy.orm import scoped_session
 
-from portal.extensions import db, sqlite_savepoints
+from portal.extensions import db
+
+_FIXED_ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def roll_back_sqlite_commits(engine: Engine) -> None:
+    """Make the rolled-back test session hold on SQLite too, even when a route commits.
+
+    pysqlite opens no transaction until the first write, so the SAVEPOINT that ``db_session`` relies
+    on started a transaction of its own and RELEASE committed it: every commit in a test outlived
+    the test. SQLAlchemy's recipe: let SQLAlchemy emit BEGIN itself.
+    """
+    if engine.dialect.name != "sqlite" or engine in _FIXED_ENGINES:
+        return
+
+    @event.listens_for(engine, "connect")
+    def _driver_leaves_transactions_to_us(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+    _FIXED_ENGINES.add(engine)
+    engine.dispose()  # pooled connections were made without the fix
 
 
 class _BoundSession(FlaskSession):
@@ -31,7 +57,7 @@ def _fresh_g(sender: Flask, **extra: object) -> None:
 def rolled_back_session(app: Flask) -> Iterator[scoped_session]:
     """A session on one connection whose transaction is rolled back at the end, whatever was committed."""
     with app.app_context():
-        sqlite_savepoints(db.engine)
+        roll_back_sqlite_commits(db.engine)
         connection = db.engine.connect()
         transaction = connection.begin()
         original = db.session
