@@ -196,6 +196,8 @@ def _event(rng: random.Random, closes_on: date) -> dict[str, Any]:
         "stages": stages,
         "minimum_age": "11" if "ks3" in stages else ("14" if "gcse" in stages else "16"),
         "online": "yes" if online else "no",
+        # An event in person for school students can take a class (no extra draw: the data stays the same).
+        "open_to_school_groups": "yes" if not online and "ks3" in stages else "no",
         "pay_kind": "unpaid",
         "hours": rng.choice(("About one hour", "About two hours", "Half a day")),
         "places": str(rng.choice((20, 30, 50, 100, 200))),
