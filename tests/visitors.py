@@ -19,7 +19,6 @@ from flask.testing import FlaskClient
 from portal.auth import session_id_for
 from portal.extensions import db
 from portal.models import (
-    AlertSubscription,
     AreaInterest,
     Candidate,
     ClassCode,
@@ -32,10 +31,10 @@ from portal.models import (
 from portal.models.candidates import AGE_13_15, WEEKLY
 from portal.models.opportunities import DRAFT, REFERRED_BACK, SUBMITTED
 from portal.models.organisations import EDITOR, PENDING
-from portal.services import accounts, organisations
+from portal.services import accounts, alerts, candidates, organisations
 from portal.services.listing_import import read_import, store_upload, template_csv
+from portal.services.opportunity_filters import SearchFilters
 from portal.services.reports import report_listing
-from portal.services.tokens import random_token, token_digest
 from tests.factories import make_candidate, make_opportunity, make_organisation, make_user, now
 
 ANONYMOUS = "anonymous"
@@ -78,6 +77,10 @@ def assemble_cast(app: Flask) -> Cast:
     admin = make_user(is_admin=True, totp_secret=pyotp.random_base32())
     young, adult = make_candidate(age_band=AGE_13_15), make_candidate()
     interest = _candidate_rows(adult, live)
+    alert = alerts.save_search_for_candidate(adult, SearchFilters(q="audiology"), WEEKLY, secret)
+    by_email = alerts.request_alert_by_email(
+        "alerts@example.net", SearchFilters(q="audiology"), WEEKLY, secret
+    )
     school = make_organisation(name="Hostile Test Academy", kind="college-or-school", town="York")
     teacher = make_user(school)
     class_code = ClassCode(code="HSTLTEST", organisation=school, label="Year 10", created_at=now())
@@ -104,12 +107,16 @@ def assemble_cast(app: Flask) -> Cast:
         "report_id": [str(report.id)],
         "import_id": [str(upload.id)],
         "interest_id": [str(interest.id)],
-        "alert_id": [str(adult.alerts[0].id)],
+        "alert_id": [str(alert.id)],
         "class_id": [str(class_code.id)],
         "token": [
             accounts.reset_token(secret, make_user()),
             invitation_token,
             accounts.confirmation_token(secret, newcomer),
+            candidates.sign_in_token(secret, young),
+            candidates.confirmation_token(secret, make_candidate(email_verified_at=None)),
+            alerts.confirmation_token(secret, by_email),
+            alerts.unsubscribe_token(secret, alert),
         ],
     }
     return cast
@@ -124,15 +131,6 @@ def _candidate_rows(candidate: Candidate, listing: Opportunity) -> ExpressionOfI
     candidate.saved_areas.append(SavedArea(service_area_slug="audiology", created_at=now()))
     candidate.saved_listings.append(SavedListing(opportunity_id=listing.id, created_at=now()))
     candidate.area_interests.append(AreaInterest(service_area_slug="audiology", created_at=now()))
-    candidate.alerts.append(
-        AlertSubscription(
-            search={"q": "audiology"},
-            frequency=WEEKLY,
-            created_at=now(),
-            confirmed_at=now(),
-            unsubscribe_token_hash=token_digest(random_token()),
-        )
-    )
     db.session.flush()
     return interest
 
