@@ -78,6 +78,7 @@ def assemble_cast(app: Flask) -> Cast:
     young, adult = make_candidate(age_band=AGE_13_15), make_candidate()
     interest = _candidate_rows(adult, live)
     alert = alerts.save_search_for_candidate(adult, SearchFilters(q="audiology"), WEEKLY, secret)
+    leaving = alerts.request_alert_by_email("leaving@example.net", SearchFilters(q="heart"), WEEKLY, secret)
     by_email = alerts.request_alert_by_email(
         "alerts@example.net", SearchFilters(q="audiology"), WEEKLY, secret
     )
@@ -116,7 +117,8 @@ def assemble_cast(app: Flask) -> Cast:
             candidates.sign_in_token(secret, young),
             candidates.confirmation_token(secret, make_candidate(email_verified_at=None)),
             alerts.confirmation_token(secret, by_email),
-            alerts.unsubscribe_token(secret, alert),
+            # Its own alert: unsubscribing deletes it, and the others' pages still need theirs.
+            alerts.unsubscribe_token(secret, leaving),
         ],
     }
     return cast
