@@ -46,4 +46,3 @@ def shared_limit(count: int, per: str = "minute") -> Callable[[], str]:
         return f"{worker_share(count, current_app.config)} per {per}"
 
     return limit_for_this_worker
-
