@@ -9,6 +9,30 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from flask_wtf.form import _Auto, _is_submitted
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
+from wtforms import EmailField
+from wtforms.validators import DataRequired, Email, Length
+
+EMAIL_MAX = 320
+# Control, format (bidi overrides, zero-width), private-use, unassigned and surrogate code points.
+UNPRINTABLE_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cn", "Cs"})
+
+
+def strip_text(value: Any) -> Any:
+    """A field filter: text without the spaces around it (anything else as it came)."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def email_field(label: str = "Email address", example: str = "name@example.org") -> EmailField:
+    """An email address, required, trimmed and checked for its form (not whether it exists)."""
+    return EmailField(
+        label,
+        filters=[strip_text],
+        validators=[
+            DataRequired("Enter your email address"),
+            Length(max=EMAIL_MAX, message=f"Your email address must be {EMAIL_MAX} characters or fewer"),
+            Email(f"Enter an email address in the correct format, like {example}"),
+        ],
+    )
 
 
 class PortalForm(FlaskForm):

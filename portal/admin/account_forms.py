@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from wtforms import EmailField, Field, HiddenField, IntegerField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
 from wtforms.widgets import HiddenInput
 
-from portal.forms import PortalForm
+from portal.forms import PortalForm, strip_text
 
 APPROVE, DECLINE = "approve", "decline"
 REASON_MAX = 1000
@@ -23,16 +21,12 @@ def row_id(form: PortalForm, field: Field) -> None:
         raise ValidationError("That record does not exist")
 
 
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
-
 class AdminSignInForm(PortalForm):
     """An administrator's email address and password, plus the local page to return to."""
 
     email = EmailField(
         "Email address",
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             DataRequired("Enter your email address"),
             Length(max=320, message="Your email address must be 320 characters or fewer"),
@@ -48,7 +42,7 @@ class SecondFactorForm(PortalForm):
 
     code = StringField(
         "Code",
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             DataRequired("Enter the code from your authenticator app"),
             Length(max=40, message="Enter the 6-digit code from your app, or a recovery code"),
@@ -62,7 +56,7 @@ class SetUpSecondFactorForm(PortalForm):
 
     code = StringField(
         "Code from your app",
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             DataRequired("Enter the 6-digit code from your authenticator app"),
             Length(max=40, message="Enter the 6-digit code from your authenticator app"),
@@ -78,7 +72,7 @@ class DecisionForm(PortalForm):
     decision = HiddenField(validators=[InputRequired()])
     reason = TextAreaField(
         "Why are you declining it?",
-        filters=[_strip],
+        filters=[strip_text],
         validators=[Length(max=REASON_MAX, message=f"Keep the reason to {REASON_MAX} characters or fewer")],
     )
 

@@ -6,36 +6,24 @@ from typing import Any
 
 from wtforms import EmailField, Field, HiddenField, PasswordField, RadioField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from portal.forms import PortalForm
+from portal.forms import email_field as shared_email_field
 from portal.models.candidates import AGE_BANDS, UNDER_13
 from portal.services.accounts import safe_next
 from portal.services.passwords import MAX_LENGTH as PASSWORD_MAX_LENGTH
 from portal.services.passwords import password_problem
 
-EMAIL_MAX = 320
 NEXT_MAX = 2000
 PASSWORD_TOO_LONG = f"Your password must be {PASSWORD_MAX_LENGTH} characters or fewer"
 # Which of the settings page's two forms was posted.
 FIGURES, PASSWORD, AGE_BAND = "figures", "password", "age-band"
 
 
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
-
 def email_field(label: str = "Email address") -> EmailField:
-    """An email address, required, trimmed and checked for its form (not whether it exists)."""
-    return EmailField(
-        label,
-        filters=[_strip],
-        validators=[
-            DataRequired("Enter your email address"),
-            Length(max=EMAIL_MAX, message=f"Your email address must be {EMAIL_MAX} characters or fewer"),
-            Email("Enter an email address in the correct format, like name@example.com"),
-        ],
-    )
+    """The portal's email field, with the example candidates see."""
+    return shared_email_field(label, example="name@example.com")
 
 
 def _local_page(value: Any) -> str:

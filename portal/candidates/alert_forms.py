@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from wtforms import EmailField, RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length
 
-from portal.forms import PortalForm
+from portal.forms import EMAIL_MAX, PortalForm, strip_text
 from portal.models.candidates import AGE_BANDS, ALERT_FREQUENCIES, DAILY, WEEKLY
 
-EMAIL_MAX = 320
 CHOOSE_FREQUENCY = "Choose how often you want emails"
 EMAILED_FREQUENCIES = [SelectChoice(DAILY, "Daily"), SelectChoice(WEEKLY, "Weekly")]
-
-
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
 
 
 class ButtonForm(PortalForm):
@@ -39,7 +32,7 @@ class EmailAlertForm(PortalForm):
 
     email = EmailField(
         "Email address",
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             InputRequired("Enter your email address"),
             Length(max=EMAIL_MAX, message=f"Email address must be {EMAIL_MAX} characters or fewer"),

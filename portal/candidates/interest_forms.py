@@ -9,12 +9,10 @@ from wtforms import BooleanField, Field, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from portal.forms import PortalForm
+from portal.forms import UNPRINTABLE_CATEGORIES, PortalForm
 from portal.models.candidates import MESSAGE_MAX
 
 YES, NO = "yes", "no"
-# Control, format (bidi overrides, zero-width), private-use, unassigned and surrogate code points.
-_UNPRINTABLE = frozenset({"Cc", "Cf", "Co", "Cn", "Cs"})
 # A message may run over several lines and paragraphs.
 _LINE_BREAKS = frozenset("\n\t")
 
@@ -29,7 +27,7 @@ def _message_text(value: Any) -> Any:
 def plain_message(form: PortalForm, field: Field) -> None:
     """Refuse invisible characters (a bidi override would mislead the reader); line breaks are fine."""
     if field.data and any(
-        unicodedata.category(ch) in _UNPRINTABLE and ch not in _LINE_BREAKS for ch in field.data
+        unicodedata.category(ch) in UNPRINTABLE_CATEGORIES and ch not in _LINE_BREAKS for ch in field.data
     ):
         raise ValidationError("Your message must not contain invisible or control characters")
 

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from wtforms import HiddenField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from portal.forms import PortalForm
+from portal.forms import PortalForm, strip_text
 from portal.services.classes import MAX_CODE_INPUT
 from portal.services.entry_routes import STAGES
 from portal.services.suggestions import MATTERS, MAX_TEXT
-
-
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
 
 
 class FindYourFitForm(PortalForm):
@@ -37,7 +31,7 @@ class FindYourFitForm(PortalForm):
     )
     class_code = StringField(
         "Class code (if your teacher gave you one)",
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             Optional(),
             Length(max=MAX_CODE_INPUT, message="A class code has 8 letters and numbers, like ABCD-EFGH"),

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
 from urllib.parse import urlsplit
 
 from wtforms import (
-    EmailField,
     Field,
     HiddenField,
     IntegerField,
@@ -18,7 +16,6 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
-    Email,
     InputRequired,
     Length,
     Optional,
@@ -26,14 +23,10 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput
 
-from portal.forms import PortalForm
+from portal.forms import UNPRINTABLE_CATEGORIES, PortalForm, email_field, strip_text
 from portal.models.organisations import EDITOR, ORGANISATION_KINDS, OWNER
 from portal.services.passwords import MAX_LENGTH as PASSWORD_MAX_LENGTH
 from portal.services.passwords import password_problem
-
-EMAIL_MAX = 320
-# Control, format (bidi overrides, zero-width), private-use, unassigned and surrogate code points.
-_UNPRINTABLE = frozenset({"Cc", "Cf", "Co", "Cn", "Cs"})
 
 MAX_ROW_ID = 2**31 - 1
 
@@ -45,13 +38,9 @@ def row_id(form: PortalForm, field: Field) -> None:
         raise ValidationError("That record does not exist")
 
 
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
-
 def plain_text(form: PortalForm, field: Field) -> None:
     """Refuse invisible characters: names go into emails, where a bidi override would mislead."""
-    if field.data and any(unicodedata.category(ch) in _UNPRINTABLE for ch in field.data):
+    if field.data and any(unicodedata.category(ch) in UNPRINTABLE_CATEGORIES for ch in field.data):
         raise ValidationError(f"{field.label.text} must not contain invisible or control characters")
 
 
@@ -72,24 +61,11 @@ def https_address(form: PortalForm, field: Field) -> None:
     field.data = address
 
 
-def email_field(label: str = "Email address") -> EmailField:
-    """An email address, required, trimmed and checked for its form (not whether it exists)."""
-    return EmailField(
-        label,
-        filters=[_strip],
-        validators=[
-            DataRequired("Enter your email address"),
-            Length(max=EMAIL_MAX, message=f"Your email address must be {EMAIL_MAX} characters or fewer"),
-            Email("Enter an email address in the correct format, like name@example.org"),
-        ],
-    )
-
-
 def name_field(label: str, missing: str, longest: int = 120) -> StringField:
     """A person's or organisation's name."""
     return StringField(
         label,
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             DataRequired(missing),
             Length(max=longest, message=f"{label} must be {longest} characters or fewer"),
@@ -123,12 +99,12 @@ class SignUpForm(PortalForm):
     )
     town = StringField(
         "Town or city",
-        filters=[_strip],
+        filters=[strip_text],
         validators=[DataRequired("Enter the town or city where your organisation is based")],
     )
     website = StringField(
         "Website (optional)",
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             Optional(),
             Length(max=300, message="Website addresses are 300 characters or fewer"),
