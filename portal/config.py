@@ -138,6 +138,8 @@ def _shared(env: dict[str, str], instance_dir: Path) -> dict[str, Any]:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "WTF_CSRF_TIME_LIMIT": 3600,
         "PUBLIC_CACHE_SECONDS": int(env.get("PUBLIC_CACHE_SECONDS", "300")),
+        # How long a worker reuses the cells the workforce figures are built from.
+        "WORKFORCE_CACHE_SECONDS": int(env.get("WORKFORCE_CACHE_SECONDS", "60")),
         "PREFERRED_URL_SCHEME": "https",
     }
 
@@ -164,6 +166,7 @@ def _testing(env: dict[str, str], instance_dir: Path) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": "sqlite://",
         "RATELIMIT_ENABLED": False,
         "PUBLIC_CACHE_SECONDS": 0,
+        "WORKFORCE_CACHE_SECONDS": 0,
     }
 
 

@@ -5,16 +5,17 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from werkzeug.wrappers import Response
 
 from portal.explore.forms import FeedbackForm, FindYourFitForm
 from portal.extensions import db, limiter, shared_limit
 from portal.links import absolute_url
-from portal.services import classes
+from portal.services import classes, tallies
 from portal.services import feedback as feedback_service
 from portal.services.entry_routes import STAGES, routes_for
 from portal.services.matching import IndexUnavailableError
-from portal.services.service_areas import service_areas_by_slugs
+from portal.services.service_areas import get_service_area, service_areas_by_slugs
 from portal.services.suggestions import MatchRequestError, parse_match_request, suggest
 
 bp = Blueprint("explore", __name__)
@@ -90,12 +91,14 @@ def results() -> str | tuple[str, int]:
         confident="yes" if answer["confident"] else "no",
     )
     share_url = absolute_url("explore.shared", areas=",".join(slugs[:5]), stage=match_request.stage or None)
+    # Only here, on the POST that works the answer out: the shared and cached pages never record.
+    # The tally is which areas were suggested this week, nothing about who asked or what they typed.
+    tallies.add_to_tallies(tallies.SUGGESTED, slugs)
     if class_code is not None:
-        # Only here, on the POST that works the answer out: the shared and cached pages never record.
         classes.record_response(
             class_code, _browser_value(), current_app.config["SECRET_KEY"], match_request.stage, slugs
         )
-        db.session.commit()
+    db.session.commit()
     return render_template(
         "explore/results.html",
         answer=answer,
@@ -104,6 +107,19 @@ def results() -> str | tuple[str, int]:
         form=form,
         class_code=classes.format_code(class_code.code) if class_code is not None else None,
     )
+
+
+@bp.get("/find-your-fit/open/<slug>")
+# Each result links here: a class opening its results together comes from one school address.
+@limiter.limit(shared_limit(120))
+def open_suggestion(slug: str) -> Response:
+    """Count one opening of a suggested area (anonymously, by week) and go on to its profile."""
+    if get_service_area(slug) is None:
+        abort(404)
+    tallies.add_to_tally(tallies.OPENED, slug)
+    db.session.commit()
+    stage = request.args.get("stage") if request.args.get("stage") in STAGES else None
+    return redirect(url_for("public.service_area", slug=slug, stage=stage), 303)
 
 
 @bp.get("/find-your-fit/shared")

@@ -1,6 +1,6 @@
 """Typed SQLAlchemy models, one module per aggregate."""
 
-from portal.models.audit import AuditEntry
+from portal.models.audit import AdminGrant, AuditEntry
 from portal.models.candidates import (
     AlertDelivery,
     AlertSubscription,
@@ -20,6 +20,7 @@ from portal.models.outbox import OutboxMessage
 from portal.models.schools import ClassCode, ClassResponse
 
 __all__ = [
+    "AdminGrant",
     "AlertDelivery",
     "AlertSubscription",
     "AnonymousTally",

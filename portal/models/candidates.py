@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -218,17 +218,24 @@ class AlertDelivery(db.Model):
 
 
 class AnonymousTally(db.Model):
-    """A count with no person behind it: interest registered in an area, or expressed in a listing, per week.
+    """A count with no person behind it, per kind, subject and week; it holds no free text.
 
-    It stays when the people who made it delete their accounts, and it holds no free text.
+    Kinds: interest registered in an area, an expression of interest in a listing, an area suggested
+    by Find your fit, and an area opened from its results (see portal/services/tallies.py). A tally
+    stays when the people who made it delete their accounts.
     """
 
     __tablename__ = "anonymous_tally"
-    __table_args__ = (UniqueConstraint("kind", "subject", "week_start", name="uq_anonymous_tally"),)
+    __table_args__ = (
+        UniqueConstraint("kind", "subject", "week_start", "is_demo", name="uq_anonymous_tally"),
+        Index("ix_anonymous_tally_kind_week", "kind", "week_start"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    # "area-interest" (subject: a service-area slug) or "expression-of-interest" (subject: a listing id).
     kind: Mapped[str] = mapped_column(String(40))
+    # A service-area slug, or a listing id for expressions of interest.
     subject: Mapped[str] = mapped_column(String(120))
     week_start: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     count: Mapped[int] = mapped_column(Integer, default=0)
+    # Made up by the demonstration seed, so the figures can say so and ``demo remove`` can take it away.
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -13,13 +13,14 @@ from __future__ import annotations
 import random
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import delete, func, select
 
 from portal.extensions import db
 from portal.models import (
     AlertDelivery,
+    AnonymousTally,
     ClassCode,
     ClassResponse,
     ExpressionOfInterest,
@@ -34,6 +35,7 @@ from portal.models import (
 from portal.models.opportunities import LIVE
 from portal.models.organisations import APPROVED
 from portal.services import demo_data as words
+from portal.services.demo_interest import WEEKS, seed_demo_tallies
 from portal.services.demo_listings import DemoHome, ListingMaker, slug
 from portal.services.listings import ListingData, check_listing
 from portal.services.opportunities import _search_text  # one definition of what a keyword search reads
@@ -59,6 +61,7 @@ class DemoReport:
     regions: list[str] = field(default_factory=list)
     replaced_organisations: int = 0
     replaced_opportunities: int = 0
+    tallies: int = 0
 
     def lines(self) -> list[str]:
         """The report as lines for the command line."""
@@ -71,6 +74,7 @@ class DemoReport:
             )
         lines.append(f"Demonstration organisations: {self.organisations} in {', '.join(self.regions)}.")
         lines.append(f"Demonstration listings (live): {self.opportunities}: {types}.")
+        lines.append(f"Demonstration interest: {self.tallies} anonymous weekly counts.")
         return lines
 
 
@@ -88,7 +92,7 @@ def remove_demo() -> tuple[int, int]:
     """Delete every demonstration organisation and listing; returns how many of each went.
 
     What real people did with demonstration listings (saved them, expressed interest, were sent
-    them in an alert) goes with them: those listings never existed.
+    them in an alert) goes with them: those listings never existed. So do the made-up tallies.
     """
     ids = select(Opportunity.id).where(Opportunity.is_demo)
     listings = db.session.scalar(select(func.count()).select_from(Opportunity).where(Opportunity.is_demo))
@@ -105,6 +109,7 @@ def remove_demo() -> tuple[int, int]:
     db.session.execute(delete(ClassResponse).where(ClassResponse.class_code_id.in_(demo_codes)))
     db.session.execute(delete(ClassCode).where(ClassCode.id.in_(demo_codes)))
     db.session.execute(delete(Opportunity).where(Opportunity.is_demo))
+    db.session.execute(delete(AnonymousTally).where(AnonymousTally.is_demo))
     organisations = db.session.execute(delete(Organisation).where(Organisation.is_demo)).rowcount
     db.session.expire_all()
     return organisations, listings
@@ -130,18 +135,28 @@ def seed_demo(seed: int = 1, opportunities: int = 3000, today: date | None = Non
     )
     # A seeded generator makes the same data every time; nothing here is secret.
     maker = ListingMaker(random.Random(seed), today, areas, homes)  # nosec B311
+    # Its own generator, so spreading the go-live dates leaves the listings a seed makes as they were.
+    spread = random.Random(seed)  # nosec B311
     batch: list[Opportunity] = []
     for number in range(opportunities):
         home, values = maker.listing(number)
         data, problems = check_listing(values, today)
         if data is None:
             raise RuntimeError(f"demonstration listing {number} breaks the listing rules: {problems}")
-        batch.append(_opportunity(home.organisation, data, areas))
+        # Spread over the weeks the made-up interest covers, so the weekly trend has a shape.
+        went_live = datetime.now(UTC) - timedelta(days=spread.randrange(WEEKS * 7))
+        batch.append(_opportunity(home.organisation, data, areas, went_live))
         report.by_type[data.type] += 1
         if len(batch) == BATCH:
             _store(batch)
     _store(batch)
     report.opportunities = opportunities
+    first_areas = db.session.execute(
+        select(OpportunityArea.opportunity_id, OpportunityArea.service_area_slug)
+        .join(Opportunity)
+        .where(Opportunity.is_demo, OpportunityArea.position == 0)
+    ).all()
+    report.tallies = seed_demo_tallies(random.Random(seed), today, sorted(areas), first_areas)  # nosec B311
     return report
 
 
@@ -183,15 +198,16 @@ def _nearby_towns(place: Place) -> tuple[str, ...]:
     return tuple(towns)
 
 
-def _opportunity(organisation: Organisation, data: ListingData, areas: dict[str, str]) -> Opportunity:
-    now = datetime.now(UTC)
+def _opportunity(
+    organisation: Organisation, data: ListingData, areas: dict[str, str], went_live: datetime
+) -> Opportunity:
     opportunity = Opportunity(
         organisation=organisation,
         status=LIVE,
         is_demo=True,
-        created_at=now,
-        updated_at=now,
-        live_since=now,
+        created_at=went_live,
+        updated_at=went_live,
+        live_since=went_live,
         **data.column_values(),
     )
     opportunity.areas = [
@@ -199,7 +215,7 @@ def _opportunity(organisation: Organisation, data: ListingData, areas: dict[str,
         for position, slug in enumerate(data.service_areas)
     ]
     opportunity.search_text = _search_text(opportunity, organisation, [areas[s] for s in data.service_areas])
-    opportunity.events = [OpportunityEvent(at=now, action="seeded", from_status=None, to_status=LIVE)]
+    opportunity.events = [OpportunityEvent(at=went_live, action="seeded", from_status=None, to_status=LIVE)]
     return opportunity
 
 

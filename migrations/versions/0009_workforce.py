@@ -1,0 +1,46 @@
+"""Workforce figures: demonstration tallies kept apart, and admin grants that a second admin confirms
+
+Revision ID: 0009_workforce
+Revises: 0008_candidates
+Create Date: 2026-12-01 18:20:00
+
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0009_workforce"
+down_revision = "0008_candidates"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("anonymous_tally") as batch:
+        batch.add_column(sa.Column("is_demo", sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch.drop_constraint("uq_anonymous_tally", type_="unique")
+        batch.create_unique_constraint("uq_anonymous_tally", ["kind", "subject", "week_start", "is_demo"])
+        batch.create_index("ix_anonymous_tally_kind_week", ["kind", "week_start"])
+    op.create_table(
+        "admin_grant",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), sa.ForeignKey("user_account.id"), nullable=False),
+        sa.Column("requested_by_id", sa.Integer(), sa.ForeignKey("user_account.id"), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("requested_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("decided_by_id", sa.Integer(), sa.ForeignKey("user_account.id"), nullable=True),
+        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("outcome", sa.String(length=20), nullable=True),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_admin_grant_user_id", "admin_grant", ["user_id"])
+
+
+def downgrade():
+    op.drop_index("ix_admin_grant_user_id", table_name="admin_grant")
+    op.drop_table("admin_grant")
+    with op.batch_alter_table("anonymous_tally") as batch:
+        batch.drop_index("ix_anonymous_tally_kind_week")
+        batch.drop_constraint("uq_anonymous_tally", type_="unique")
+        batch.create_unique_constraint("uq_anonymous_tally", ["kind", "subject", "week_start"])
+        batch.drop_column("is_demo")
