@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Response, current_app, jsonify, request
 
-from portal.api import serializers
+from portal.api import (
+    serializers,
+    stats,  # noqa: F401  (adds /stats/... to the blueprint)
+)
+from portal.api.blueprint import bp
 from portal.api.openapi import openapi_document
 from portal.errors import json_error
 from portal.extensions import limiter, shared_limit
@@ -16,8 +20,6 @@ from portal.services.opportunity_filters import SearchRequestError, parse_search
 from portal.services.opportunity_search import search_live_opportunities
 from portal.services.places import AmbiguousPlaceError, PlaceError
 from portal.services.suggestions import MatchRequestError, parse_match_request, suggest
-
-bp = Blueprint("api", __name__)
 
 
 @bp.get("/service-areas")

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Response, abort, current_app, render_template, request
 
 from portal.caching import cached_page
 from portal.links import absolute_url
+from portal.public import workforce  # noqa: F401  (adds /workforce to the blueprint)
+from portal.public.blueprint import bp
 from portal.services import entry_routes as route_service
 from portal.services import service_areas as area_service
 from portal.services.entry_routes import STAGES
 from portal.services.opportunity_filters import SearchFilters
 from portal.services.opportunity_search import search_live_opportunities
 
-bp = Blueprint("public", __name__)
 MAX_COMPARE = 3
 PROFILE_OPPORTUNITIES = 5
 

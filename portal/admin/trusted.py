@@ -1,0 +1,3 @@
+"""Admin console: trusted (being built)."""
+
+from portal.admin.blueprint import bp  # noqa: F401

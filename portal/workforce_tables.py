@@ -1,0 +1,1 @@
+"""Workforce figures as tables and CSV (being built)."""
