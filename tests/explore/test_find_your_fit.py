@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from sqlalchemy import select
 
 from portal.content.files import CONTENT_DIR, read_content
@@ -17,13 +16,6 @@ HEARING_FAMILY = {"audiology", *read_content(CONTENT_DIR).profiles["audiology"][
 def _csrf(client, path: str = "/find-your-fit") -> str:
     html = client.get(path).get_data(as_text=True)
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
-@pytest.fixture
-def csrf_client(app, db_session):
-    """A client with CSRF checks switched on, as in production."""
-    app.config["WTF_CSRF_ENABLED"] = True
-    yield app.test_client()
 
 
 def test_the_form_asks_in_plain_words(get_page):

@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import Opportunity, OpportunityEvent, Organisation, ServiceArea
+from portal.models import AnonymousTally, Opportunity, OpportunityEvent, Organisation, ServiceArea
 from portal.models.opportunities import LIVE, OPPORTUNITY_TYPES
 from portal.models.organisations import APPROVED, ORGANISATION_KINDS
-from portal.services.demo import DemoRefusedError, seed_demo
+from portal.services.demo import DemoRefusedError, remove_demo, seed_demo
+from portal.services.demo_interest import WEEKS
 from portal.services.listings import EMPLOYMENT_TYPES, LEVELS, PAY_BANDS, check_listing
 from portal.services.places import NATIONS, NHS_ENGLAND_REGIONS, gazetteer
+from portal.services.tallies import (
+    AREA_INTEREST,
+    EXPRESSION_OF_INTEREST,
+    OPENED,
+    SUGGESTED,
+    add_to_tally,
+    tally_total,
+)
 from tests.factories import make_organisation
 
 YOUNG_STAGES = {"ks3", "gcse", "post16"}
@@ -158,3 +167,38 @@ def test_zero_listings_still_makes_the_organisations(db_session):
     report = seed_demo(seed=1, opportunities=0)
     assert report.opportunities == 0 and report.organisations > 0
     assert any("0" in line for line in report.lines())
+
+
+def _tallies() -> list[tuple]:
+    rows = db.session.execute(
+        select(AnonymousTally.kind, AnonymousTally.subject, AnonymousTally.week_start, AnonymousTally.count)
+        .where(AnonymousTally.is_demo)
+        .order_by(AnonymousTally.kind, AnonymousTally.subject, AnonymousTally.week_start)
+    )
+    return [tuple(row) for row in rows]
+
+
+def test_demonstration_interest_is_marked_replaced_and_kept_apart_from_real_counts(db_session):
+    add_to_tally(AREA_INTEREST, "audiology")
+    report = seed_demo(seed=3, opportunities=120)
+    seeded = _tallies()
+    assert report.tallies == len(seeded) > 0
+    assert {kind for kind, *_ in seeded} == {AREA_INTEREST, EXPRESSION_OF_INTEREST, SUGGESTED, OPENED}
+    listing_ids = {str(listing.id) for listing in _listings()}
+    assert {subject for kind, subject, *_ in seeded if kind == EXPRESSION_OF_INTEREST} <= listing_ids
+    weeks = {week.date() if hasattr(week, "date") else week for _, _, week, _ in seeded}
+    assert len(weeks) == WEEKS and all(week.weekday() == 0 for week in weeks)
+    seed_demo(seed=3, opportunities=120)
+    assert len(_tallies()) == len(seeded), "seeding again replaces the made-up counts"
+    remove_demo()
+    assert _tallies() == []
+    assert tally_total(AREA_INTEREST, "audiology") == 1, "a real count survives the demonstration data"
+
+
+def test_demonstration_listings_went_live_over_the_weeks_the_interest_covers(db_session):
+    seed_demo(seed=2, opportunities=200)
+    went_live = [listing.live_since for listing in _listings()]
+    now = datetime.now(UTC).replace(tzinfo=None)
+    ages = [(now - when.replace(tzinfo=None)).days for when in went_live]
+    assert min(ages) >= 0 and max(ages) < WEEKS * 7
+    assert len({age // 7 for age in ages}) >= WEEKS - 1, "spread across the weeks, not all today"
