@@ -203,6 +203,8 @@ def path_values(app: Flask) -> dict[str, list[str]]:
         return {
             "slug": [all_service_areas()[0].slug, all_entry_routes()[0].slug],
             "opportunity_id": [str(listing.id)],
+            # The workforce figures' CSV tables (the admin's and the public's).
+            "table": ["areas", "shortage"],
         }
 
 

@@ -13,7 +13,9 @@ from markupsafe import Markup
 from wtforms import Form, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 
+from portal.charts import PALETTE, Series, bar_chart, trend_chart
 from portal.templating import render_markdown
+from portal.workforce_tables import NUMBER, TEXT, Cell, Column, Table
 
 HOSTILE = '"><script>alert(1)</script>'
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -92,6 +94,32 @@ SAMPLES = {
     ("listing-status.html", "listing_history"): lambda: (_history(),),
     ("listing-status.html", "pending_status"): lambda: (HOSTILE,),
 }
+
+
+def _hostile_table():
+    row = (Cell(HOSTILE, HOSTILE, slug=HOSTILE), Cell("5", 5, detail=HOSTILE))
+    return Table("t", HOSTILE, (Column(HOSTILE, TEXT), Column(HOSTILE, NUMBER)), (row,), (HOSTILE,))
+
+
+CHART_SAMPLES = {
+    "bar_chart": lambda: (
+        bar_chart([HOSTILE], [Series(HOSTILE, [3]), Series(HOSTILE, [None])]),
+        "c",
+        HOSTILE,
+    ),
+    "trend_chart": lambda: (trend_chart(HOSTILE, [HOSTILE, HOSTILE], [None, 7], partial=[False, True]), "t"),
+    "data_table": lambda: (_hostile_table(), "d", HOSTILE),
+    "csv_link": lambda: ("/x.csv", HOSTILE),
+    "chart_with_table": lambda: (
+        bar_chart([HOSTILE], [Series(HOSTILE, [1])]),
+        _hostile_table(),
+        "w",
+        HOSTILE,
+        "/x",
+    ),
+    "chart_patterns": lambda: (HOSTILE, PALETTE),
+}
+SAMPLES.update({("charts.html", name): sample for name, sample in CHART_SAMPLES.items()})
 # Macros that print only their own fixed words, whatever they are given.
 FIXED_WORDS = {("listing-status.html", "pending_status")}
 

@@ -31,7 +31,7 @@ from portal.models import (
 from portal.models.candidates import AGE_13_15, WEEKLY
 from portal.models.opportunities import DRAFT, REFERRED_BACK, SUBMITTED
 from portal.models.organisations import EDITOR, PENDING
-from portal.services import accounts, alerts, candidates, organisations
+from portal.services import accounts, admin_roles, alerts, candidates, organisations
 from portal.services.listing_import import read_import, store_upload, template_csv
 from portal.services.opportunity_filters import SearchFilters
 from portal.services.reports import report_listing
@@ -75,6 +75,11 @@ def assemble_cast(app: Flask) -> Cast:
     make_user(make_organisation(name="Waiting Trust", status=PENDING))  # for the approvals page
     secret = app.config["SECRET_KEY"]
     admin = make_user(is_admin=True, totp_secret=pyotp.random_base32())
+    # Listed first on the users page (by email), so the one remove-rights form the walk posts is
+    # this spare administrator's, never that of someone in the cast; and a request waiting for a
+    # second administrator, so the confirm and cancel forms are there to be found.
+    spare = make_user(email="a-spare-administrator@example.org", is_admin=True)
+    admin_roles.request_admin(make_user().email, spare, "Joining the national team")
     young, adult = make_candidate(age_band=AGE_13_15), make_candidate()
     interest = _candidate_rows(adult, live)
     alert = alerts.save_search_for_candidate(adult, SearchFilters(q="audiology"), WEEKLY, secret)

@@ -1,12 +1,17 @@
-"""The audit log: every administrative action, appended and never changed."""
+"""The audit log: every administrative action, appended and never changed.
+
+The ORM refuses to update or delete an entry (the events at the end of this module), and migration
+0010 makes the database refuse UPDATE and DELETE on the table as well, for anything that goes around
+the ORM.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, event
+from sqlalchemy.orm import Mapped, Mapper, ORMExecuteState, Session, mapped_column
 
 from portal.extensions import db
 
@@ -41,3 +46,30 @@ class AdminGrant(db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # None while waiting; "confirmed" or "cancelled" once decided.
     outcome: Mapped[str | None] = mapped_column(String(20))
+
+
+class AuditLogAppendOnlyError(RuntimeError):
+    """Something tried to change or remove an audit entry; the log only ever grows."""
+
+
+def _refuse(verb: str) -> AuditLogAppendOnlyError:
+    return AuditLogAppendOnlyError(f"The audit log is append-only: an entry cannot be {verb}")
+
+
+@event.listens_for(AuditEntry, "before_update")
+def _refuse_update(_mapper: Mapper[Any], _connection: Any, _entry: AuditEntry) -> None:
+    raise _refuse("changed")
+
+
+@event.listens_for(AuditEntry, "before_delete")
+def _refuse_delete(_mapper: Mapper[Any], _connection: Any, _entry: AuditEntry) -> None:
+    raise _refuse("deleted")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_change(state: ORMExecuteState) -> None:
+    # update(AuditEntry) and delete(AuditEntry) skip the per-object events above.
+    if (state.is_update or state.is_delete) and getattr(state.statement.table, "name", None) == (
+        AuditEntry.__tablename__
+    ):
+        raise _refuse("changed" if state.is_update else "deleted")

@@ -132,6 +132,7 @@ def sitemap() -> Response:
         absolute_url("public.about"),
         absolute_url("public.service_areas"),
         absolute_url("public.entry_routes"),
+        absolute_url("public.workforce"),
     ]
     pages += [absolute_url("public.service_area", slug=a.slug) for a in area_service.all_service_areas()]
     pages += [absolute_url("public.entry_route", slug=r.slug) for r in route_service.all_entry_routes()]

@@ -2,14 +2,16 @@
 
 An organisation starts ``pending``. Its members can sign in and draft while it waits, but nothing
 goes live until an administrator approves it (``organisation.status == APPROVED``); the listing
-lifecycle enforces that. Approvals and refusals go into the audit log.
+lifecycle enforces that. An administrator can trust an approved organisation, so that its listings
+go live without review. Approvals, refusals and changes of trust go into the audit log.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import AuditEntry, Invitation, Membership, Organisation, User
@@ -21,6 +23,8 @@ from portal.services.tokens import random_token, token_digest
 
 INVITATION_DAYS = 7
 APPROVED_ACTION, DECLINED_ACTION = "organisation.approved", "organisation.declined"
+TRUSTED_ACTION, UNTRUSTED_ACTION = "organisation.trusted", "organisation.untrusted"
+APPROVED_PER_PAGE = 25
 
 
 class OrganisationError(ValueError):
@@ -139,6 +143,64 @@ def decline_reason(organisation: Organisation) -> str | None:
         .order_by(AuditEntry.id.desc())
         .limit(1)
     )
+
+
+@dataclass(frozen=True)
+class OrganisationPage:
+    """One page of approved organisations, and where it sits among the rest."""
+
+    organisations: list[Organisation]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages there are (at least one, even when nothing matches)."""
+        return max(1, -(-self.total // self.per_page))
+
+
+def approved_organisations(
+    page: int = 1, per_page: int = APPROVED_PER_PAGE, search: str | None = None
+) -> OrganisationPage:
+    """Approved organisations by name, trusted or not; a page past the end is the last."""
+    statement = select(Organisation).where(Organisation.status == APPROVED)
+    if search:
+        statement = statement.where(
+            func.lower(Organisation.name).contains(search.strip().lower(), autoescape=True)
+        )
+    total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
+    page = max(1, min(page, -(-total // per_page)))
+    rows = db.session.scalars(
+        statement.order_by(Organisation.name, Organisation.id).offset((page - 1) * per_page).limit(per_page)
+    ).all()
+    return OrganisationPage(list(rows), total, page, per_page)
+
+
+def trusted_count() -> int:
+    """How many approved organisations are trusted."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Organisation)
+        .where(Organisation.status == APPROVED, Organisation.trusted)
+    )
+
+
+def set_trusted(organisation: Organisation, admin: User, trusted: bool, reason: str) -> None:
+    """Trust an approved organisation (its listings then skip review), or stop; written to the audit log."""
+    reason = reason.strip()
+    if not reason:
+        raise OrganisationError("Say why: the reason goes into the audit log")
+    if trusted and organisation.status != APPROVED:
+        raise OrganisationError(f"{organisation.name} is not approved, so it cannot be trusted")
+    if organisation.trusted == trusted:
+        state = "already trusted" if trusted else "not trusted"
+        raise OrganisationError(f"{organisation.name} is {state}: nothing has changed")
+    before = {"trusted": organisation.trusted}
+    organisation.trusted = trusted
+    db.session.flush()
+    action = TRUSTED_ACTION if trusted else UNTRUSTED_ACTION
+    record_audit(admin, action, "organisation", organisation.id, reason, before, {"trusted": trusted})
 
 
 def remove_member(organisation: Organisation, membership_id: int) -> Membership | None:

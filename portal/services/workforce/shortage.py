@@ -54,9 +54,10 @@ def _interest(row: Row) -> Count:
 
 
 def _people(count: Count) -> str:
+    # A published count is 0 or at least 5, so "1 person" never arises.
     if count.withheld:
         return f"between {count.at_least:,} and {count.at_most:,} people"
-    return "1 person" if count.value == 1 else f"{count.value:,} people"
+    return f"{count.value:,} people"
 
 
 def _places(places: int) -> str:
@@ -66,10 +67,14 @@ def _places(places: int) -> str:
 def _places_outrun(row: Row, weeks: int) -> ShortageRow:
     interest = _interest(row)
     ratio = (row.places + 1) / (interest.at_most + 1)
-    sentence = (
-        f"{_places(row.places)} offered and {_people(interest)} showed interest in the last {weeks} "
-        f"weeks: at least {ratio:.1f} places for each person. Employers here may need to reach more people."
-    )
+    if interest.at_most == 0:
+        measure = f"{_places(row.places)} offered and nobody has shown interest in the last {weeks} weeks."
+    else:
+        measure = (
+            f"{_places(row.places)} offered and {_people(interest)} showed interest in the last {weeks} "
+            f"weeks: at least {ratio:.1f} places for each person."
+        )
+    sentence = f"{measure} Employers here may need to reach more people."
     return ShortageRow(
         row.key, row.label, row.places, interest, ratio, sentence, _small(row.places, interest)
     )
