@@ -124,7 +124,7 @@ def seed_demo(seed: int = 1, opportunities: int = 3000, today: date | None = Non
         )
     if opportunities < 0:
         raise ValueError("The number of listings cannot be negative")
-    today = today or date.today()
+    today = today or datetime.now(UTC).date()
     report = DemoReport()
     report.replaced_organisations, report.replaced_opportunities = remove_demo()
     homes = _create_organisations()

@@ -17,8 +17,12 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "instance" / "screenshots"
 
 
 def _screenshot(page, name: str) -> None:
+    """The whole page, and its first screens alone (the whole dashboard is mostly its long area table)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    height = min(3000, page.evaluate("document.documentElement.scrollHeight"))
+    clip = {"x": 0, "y": 0, "width": 1280, "height": height}
+    page.screenshot(path=str(SCREENSHOTS / f"{name}-top.png"), full_page=True, clip=clip)
 
 
 def _give_a_fresh_code(page) -> None:

@@ -78,12 +78,17 @@ def region_of(opportunity_region: str | None, organisation_region: str | None) -
 
 @dataclass(frozen=True)
 class PeopleCell:
-    """Where one published count of people belongs. ``region`` is None for kinds without a region."""
+    """Where one published count of people belongs. ``region`` is None for kinds without a region.
+
+    Made-up counts are a cell of their own: added to a real count before withholding, a real 2
+    beside a demonstration 3 would publish 5, and anyone who reruns the seed knows the 3.
+    """
 
     kind: str
     area: str
     week: date
     region: str | None = None
+    is_demo: bool = False
 
 
 @dataclass(frozen=True)
@@ -176,24 +181,34 @@ def _all_listings(today: date) -> dict[int, Listing]:
     }
 
 
-def _raw_people(since: date, listings: Mapping[int, Listing]) -> dict[PeopleCell, int]:
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def _raw_people(first_week: date, this_week: date, listings: Mapping[int, Listing]) -> dict[PeopleCell, int]:
+    """Counts of people per cell, from the first week to this one (a tally dated later is left out)."""
     raw: dict[PeopleCell, int] = defaultdict(int)
     rows = db.session.execute(
         select(
-            AnonymousTally.kind, AnonymousTally.subject, AnonymousTally.week_start, AnonymousTally.count
+            AnonymousTally.kind,
+            AnonymousTally.subject,
+            AnonymousTally.week_start,
+            AnonymousTally.count,
+            AnonymousTally.is_demo,
         ).where(
             AnonymousTally.kind.in_(PEOPLE_KINDS),
-            AnonymousTally.week_start >= datetime(since.year, since.month, since.day, tzinfo=UTC),
+            AnonymousTally.week_start >= _midnight(first_week),
+            AnonymousTally.week_start < _midnight(this_week + timedelta(weeks=1)),
         )
     )
-    for kind, subject, week, count in rows:
+    for kind, subject, week, count, is_demo in rows:
         if kind == EXPRESSION_OF_INTEREST:
             listing = listings.get(int(subject)) if subject.isdigit() else None
             if listing is None:
                 continue  # the listing has gone (demonstration listings are removed with their tallies)
-            raw[PeopleCell(kind, listing.area, _week(week), listing.region)] += count
+            raw[PeopleCell(kind, listing.area, _week(week), listing.region, is_demo)] += count
         else:
-            raw[PeopleCell(kind, subject, _week(week))] += count
+            raw[PeopleCell(kind, subject, _week(week), None, is_demo)] += count
     return raw
 
 
@@ -203,7 +218,7 @@ def load_cells(today: date | None = None) -> Cells:
     this_week = today - timedelta(days=today.weekday())
     since = this_week - timedelta(weeks=LONGEST_PERIOD_WEEKS - 1)
     listings = _all_listings(today)
-    raw = _raw_people(since, listings)
+    raw = _raw_people(since, this_week, listings)
     areas = {
         slug: Area(slug, name, division)
         for slug, name, division in db.session.execute(

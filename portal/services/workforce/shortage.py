@@ -83,11 +83,14 @@ def _places_outrun(row: Row, weeks: int) -> ShortageRow:
 def _interest_outruns(row: Row, weeks: int) -> ShortageRow:
     interest = _interest(row)
     ratio = (row.places + 1) / (interest.at_least + 1)
-    sentence = (
-        f"{_people(interest).capitalize()} showed interest in the last {weeks} weeks and "
-        f"{_places(row.places)} offered: at least {1 / ratio:.1f} people for each place. "
-        "Interest here is not being met."
-    )
+    showed = f"{_people(interest).capitalize()} showed interest in the last {weeks} weeks"
+    if row.places == 0:
+        measure = f"{showed} and no places are offered at the moment."
+    else:
+        measure = (
+            f"{showed} and {_places(row.places)} offered: at least {1 / ratio:.1f} people for each place."
+        )
+    sentence = f"{measure} Interest here is not being met."
     return ShortageRow(
         row.key, row.label, row.places, interest, ratio, sentence, _small(row.places, interest)
     )
