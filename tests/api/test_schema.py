@@ -6,7 +6,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from tests.services.test_workforce import seed_world
+from tests.workforce_world import seed_world
 
 MAX_EXAMPLES = 40
 # Searches near a place may refuse schema-valid input, as the contract says: no schema can list every

@@ -25,7 +25,7 @@ from portal.services.demo import seed_demo
 from portal.services.tallies import AREA_INTEREST, EXPRESSION_OF_INTEREST
 from portal.services.workforce import DIVISION_SLUGS, PERIOD_WEEKS, REGION_SLUGS, current_cells
 from tests.hostile import PAYLOADS
-from tests.services.test_workforce import (
+from tests.workforce_world import (
     Expected,
     Fact,
     World,
