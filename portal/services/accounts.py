@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import User
+from portal.services.audit import record_audit
 from portal.services.passwords import hash_password, needs_rehash, password_matches, password_problem
 from portal.services.tokens import (
     CONFIRM_EMAIL,
@@ -107,10 +108,15 @@ def create_user(
 
 
 def create_admin(email: str, password: str, name: str = ADMIN_NAME) -> User:
-    """A new administrator, confirmed already; they set up their second factor at first sign-in."""
+    """A new administrator, confirmed already; they set up their second factor at first sign-in.
+
+    Only someone with the server's command line can do this, so the audit entry has no actor.
+    """
     user = create_user(email, name, password, verified=True)
     user.is_admin = True
     db.session.flush()
+    action = "admin-created-from-command-line"
+    record_audit(None, action, "user", user.id, before={"is_admin": False}, after={"is_admin": True})
     return user
 
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import AuditEntry
 from portal.services import accounts
 from tests.factories import make_user
 
@@ -19,6 +23,10 @@ def test_create_admin_makes_a_confirmed_administrator_without_a_second_factor_ye
     assert admin.is_admin and admin.email_verified_at is not None
     assert admin.totp_secret is None and admin.membership is None
     assert accounts.authenticate("chief.scientist@example.org", "a long first password") is admin
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.target_id == admin.id)).one()
+    assert entry.actor_id is None and entry.target_type == "user"
+    assert entry.action == "admin-created-from-command-line"
+    assert (entry.before, entry.after) == ({"is_admin": False}, {"is_admin": True})
 
 
 def test_create_admin_refuses_an_address_that_has_an_account(app, db_session):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyotp
 import pytest
 from flask_migrate import upgrade
 from werkzeug.serving import make_server
@@ -17,7 +19,8 @@ from portal.extensions import db
 from portal.services.content_loader import load_content
 from portal.services.demo import seed_demo
 from portal.services.matching import build_index
-from tests.browser.people import add_people_and_listings
+from tests.browser.helpers import submit
+from tests.browser.people import ADMIN_EMAIL, ADMIN_TOTP_SECRET, PASSWORD, add_people_and_listings
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = [
@@ -100,4 +103,31 @@ def no_js_page(browser) -> Iterator:
     context = browser.new_context(java_script_enabled=False)
     context.set_default_timeout(BROWSER_TIMEOUT_MS)
     yield context.new_page()
+    context.close()
+
+
+def _give_a_fresh_code(page) -> None:
+    """Enter the app's code; a code is taken once, so if this one was just used, wait for the next."""
+    totp = pyotp.TOTP(ADMIN_TOTP_SECRET)
+    for _ in range(2):
+        page.fill("input[name=code]", totp.now())
+        submit(page, "button:has-text('Sign in')")
+        if "/admin/sign-in" not in page.url:
+            return
+        time.sleep(totp.interval - time.time() % totp.interval + 1)
+    raise AssertionError("the administrator's second factor was refused twice")
+
+
+@pytest.fixture(scope="session")
+def admin_tab(live_server, browser) -> Iterator:
+    """A tab signed in as an administrator, second factor given: once for the whole run."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
+    page = context.new_page()
+    page.goto(live_server + "/admin/sign-in")
+    page.fill("input[name=email]", ADMIN_EMAIL)
+    page.fill("input[name=password]", PASSWORD)
+    submit(page, "button:has-text('Continue')")
+    _give_a_fresh_code(page)
+    yield page
     context.close()

@@ -3,15 +3,11 @@ zero axe violations, charts drawn without JavaScript, filters that work without 
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
-import pyotp
 import pytest
 
-from tests.browser.conftest import BROWSER_TIMEOUT_MS
 from tests.browser.helpers import axe_violations, submit
-from tests.browser.people import ADMIN_EMAIL, ADMIN_TOTP_SECRET, PASSWORD
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "instance" / "screenshots"
 
@@ -25,31 +21,10 @@ def _screenshot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}-top.png"), full_page=True, clip=clip)
 
 
-def _give_a_fresh_code(page) -> None:
-    """Enter the app's code; a code is taken once, so after another sign-in this step, wait for the next."""
-    totp = pyotp.TOTP(ADMIN_TOTP_SECRET)
-    for _ in range(2):
-        page.fill("input[name=code]", totp.now())
-        submit(page, "button:has-text('Sign in')")
-        if "/admin/sign-in" not in page.url:
-            return
-        time.sleep(totp.interval - time.time() % totp.interval + 1)
-    raise AssertionError("the administrator's second factor was refused twice")
-
-
-@pytest.fixture(scope="module")
-def admin_page(live_server, browser):
-    """A tab signed in as an administrator, second factor given: once for the module."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(BROWSER_TIMEOUT_MS)
-    page = context.new_page()
-    page.goto(live_server + "/admin/sign-in")
-    page.fill("input[name=email]", ADMIN_EMAIL)
-    page.fill("input[name=password]", PASSWORD)
-    submit(page, "button:has-text('Continue')")
-    _give_a_fresh_code(page)
-    yield page
-    context.close()
+@pytest.fixture
+def admin_page(admin_tab):
+    """The run's administrator tab."""
+    return admin_tab
 
 
 def _charts_are_drawn(page) -> int:
