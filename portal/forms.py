@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 from flask import request
@@ -9,8 +11,8 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from flask_wtf.form import _Auto, _is_submitted
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
-from wtforms import EmailField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms import EmailField, Field
+from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 EMAIL_MAX = 320
 # Control, format (bidi overrides, zero-width), private-use, unassigned and surrogate code points.
@@ -20,6 +22,31 @@ UNPRINTABLE_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cn", "Cs"})
 def strip_text(value: Any) -> Any:
     """A field filter: text without the spaces around it (anything else as it came)."""
     return value.strip() if isinstance(value, str) else value
+
+
+def paragraph_text(value: Any) -> Any:
+    """A field filter for text of several lines: one kind of line break (browsers send CRLF), trimmed.
+
+    One kind keeps a length limit honest and the text simple to show.
+    """
+    if not isinstance(value, str):
+        return value
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def no_invisible_characters(message: str, allowed: str = "\n") -> Callable[[Any, Field], None]:
+    """A validator refusing control and invisible characters other than ``allowed`` (line breaks).
+
+    A bidi override or zero-width character would mislead whoever reads the text later.
+    """
+
+    def check(form: Any, field: Field) -> None:
+        if field.data and any(
+            unicodedata.category(ch) in UNPRINTABLE_CATEGORIES and ch not in allowed for ch in field.data
+        ):
+            raise ValidationError(message)
+
+    return check
 
 
 def email_field(label: str = "Email address", example: str = "name@example.org") -> EmailField:

@@ -9,16 +9,21 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from flask import current_app
+
 from portal.charts import PALETTE, BarChart, Series, TrendChart, bar_chart, trend_chart
 from portal.services.workforce import (
     DEFAULT_PERIOD_WEEKS,
     DIVISION_SLUGS,
     PERIOD_WEEKS,
     REGION_SLUGS,
+    Cells,
     Count,
     Figures,
+    Filters,
     Row,
     Shortage,
+    current_cells,
     shortage,
 )
 from portal.services.workforce.cells import Area
@@ -27,6 +32,7 @@ from portal.workforce_tables import (
     PLACES_OUTRUN,
     TABLES,
     Cell,
+    Period,
     Table,
     number_cell,
     people_cell,
@@ -34,7 +40,34 @@ from portal.workforce_tables import (
     period_text,
     ranking_table,
     shortage_table,
+    table_csv,
+    table_named,
 )
+
+
+def cells_now() -> Cells:
+    """The published cells, reused by this worker for WORKFORCE_CACHE_SECONDS."""
+    return current_cells(current_app.config["WORKFORCE_CACHE_SECONDS"])
+
+
+def career_level_names() -> dict[str, str]:
+    """Career levels as people say them, from the content's vocabulary."""
+    return current_app.extensions["content_reference"].vocabulary["career_levels"]
+
+
+def figures_for(args: Mapping[str, str]) -> Figures:
+    """The figures under the filters in a query string; FilterError names a filter that is wrong."""
+    cells = cells_now()
+    return Figures(cells, Filters.from_args(args, cells.areas))
+
+
+def csv_file(table: str, figures: Figures) -> tuple[str, str]:
+    """A table (one of TABLE_NAMES) as the text of a CSV file, and the file's name.
+
+    The text starts with a byte-order mark, so spreadsheets read it as UTF-8.
+    """
+    built = table_named(table, figures, career_level_names())
+    return "\ufeff" + table_csv(built, Period.of(figures)), f"workforce-{table}.csv"
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from flask import url_for
@@ -11,27 +10,13 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Valid
 from wtforms.widgets import HiddenInput
 
 from portal.admin.account_forms import REASON_MAX, row_id
-from portal.forms import EMAIL_MAX, UNPRINTABLE_CATEGORIES, PortalForm, strip_text
+from portal.forms import EMAIL_MAX, PortalForm, no_invisible_characters, paragraph_text, strip_text
 
 TRUST, STOP_TRUSTING = "trust", "stop"
 SEARCH_MAX = 200
 MAX_PAGE = 10_000
-_LINE_BREAKS = {"\n"}
-
-
-def reason_text(value: Any) -> Any:
-    """A field filter: one kind of line break (browsers send CRLF), no spaces around the text."""
-    if not isinstance(value, str):
-        return value
-    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
-
-
-def plain_reason(form: PortalForm, field: Field) -> None:
-    """Refuse invisible characters: a bidi override in the audit log would mislead whoever reads it."""
-    if field.data and any(
-        unicodedata.category(ch) in UNPRINTABLE_CATEGORIES and ch not in _LINE_BREAKS for ch in field.data
-    ):
-        raise ValidationError("The reason must not contain invisible or control characters")
+# A bidi override in the audit log would mislead whoever reads it.
+plain_reason = no_invisible_characters("The reason must not contain invisible or control characters")
 
 
 def reason_field(label: str, required: str | None) -> TextAreaField:
@@ -41,7 +26,7 @@ def reason_field(label: str, required: str | None) -> TextAreaField:
         Length(max=REASON_MAX, message=f"Keep the reason to {REASON_MAX:,} characters or fewer"),
         plain_reason,
     ]
-    return TextAreaField(label, filters=[reason_text], validators=validators)
+    return TextAreaField(label, filters=[paragraph_text], validators=validators)
 
 
 def for_row(form: PortalForm, row: int | str | None) -> PortalForm:

@@ -2,39 +2,36 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, render_template, request, url_for
+from flask import Response, abort, render_template, request, url_for
 
 from portal.admin.blueprint import bp
 from portal.auth import admin_required
-from portal.services.workforce import Cells, Figures, FilterError, Filters, current_cells
+from portal.services.workforce import Figures, FilterError, Filters
 from portal.workforce_tables import (
     TABLE_NAMES,
-    Period,
-    table_csv,
-    table_named,
 )
-from portal.workforce_view import chosen_filters, filter_options, workforce_view
-
-
-def _cells() -> Cells:
-    return current_cells(current_app.config["WORKFORCE_CACHE_SECONDS"])
-
-
-def _level_names() -> dict[str, str]:
-    return current_app.extensions["content_reference"].vocabulary["career_levels"]
+from portal.workforce_view import (
+    career_level_names,
+    cells_now,
+    chosen_filters,
+    csv_file,
+    figures_for,
+    filter_options,
+    workforce_view,
+)
 
 
 @bp.get("/workforce")
 @admin_required
 def workforce() -> str | tuple[str, int]:
     """The dashboard: headline figures, charts with their tables, per-area figures and the shortage signal."""
-    cells = _cells()
+    cells = cells_now()
     page = {"options": filter_options(cells.areas), "chosen": chosen_filters(request.args)}
     try:
         filters = Filters.from_args(request.args, cells.areas)
     except FilterError as error:
         return render_template("admin/workforce.html", problem=str(error), view=None, **page), 400
-    view = workforce_view(Figures(cells, filters), _level_names())
+    view = workforce_view(Figures(cells, filters), career_level_names())
     return render_template(
         "admin/workforce.html",
         problem=None,
@@ -52,14 +49,12 @@ def workforce_csv(table: str) -> Response:
     """One of the dashboard's tables as CSV, under the same filters."""
     if table not in TABLE_NAMES:
         abort(404)
-    cells = _cells()
     try:
-        filters = Filters.from_args(request.args, cells.areas)
+        figures = figures_for(request.args)
     except FilterError as error:
         abort(400, description=str(error))
-    figures = Figures(cells, filters)
-    built = table_named(table, figures, _level_names())
-    response = Response("\ufeff" + table_csv(built, Period.of(figures)), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="workforce-{table}.csv"'
+    body, name = csv_file(table, figures)
+    response = Response(body, mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -11,18 +11,18 @@ from portal.api import stats_serializers as shapes
 from portal.api.blueprint import bp
 from portal.errors import json_error
 from portal.extensions import limiter, shared_limit
-from portal.services.workforce import Figures, FilterError, Filters, current_cells, shortage
+from portal.services.workforce import Figures, FilterError, shortage
+from portal.workforce_view import figures_for
 
 
 def _answer(shape: Callable[[Figures], dict[str, Any]]) -> Response | tuple[Response, int]:
     """The figures for the query string's filters in ``shape``, or a 400 naming the filter that is wrong."""
-    seconds = current_app.config["WORKFORCE_CACHE_SECONDS"]
-    cells = current_cells(seconds)
     try:
-        filters = Filters.from_args(request.args, cells.areas)
+        figures = figures_for(request.args)
     except FilterError as error:
         return json_error(400, "bad_request", str(error))
-    response = jsonify(shape(Figures(cells, filters)))
+    response = jsonify(shape(figures))
+    seconds = current_app.config["WORKFORCE_CACHE_SECONDS"]
     # The same for everyone, and no fresher than the cells each worker keeps for this long.
     response.headers["Cache-Control"] = f"public, max-age={max(0, seconds)}"
     return response

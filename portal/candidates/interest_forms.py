@@ -2,34 +2,18 @@
 
 from __future__ import annotations
 
-import unicodedata
-from typing import Any
-
 from wtforms import BooleanField, Field, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from portal.forms import UNPRINTABLE_CATEGORIES, PortalForm
+from portal.forms import PortalForm, no_invisible_characters, paragraph_text
 from portal.models.candidates import MESSAGE_MAX
 
 YES, NO = "yes", "no"
 # A message may run over several lines and paragraphs.
-_LINE_BREAKS = frozenset("\n\t")
-
-
-def _message_text(value: Any) -> Any:
-    # Browsers send CRLF; one kind of line break keeps the length honest and the display simple.
-    if not isinstance(value, str):
-        return value
-    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
-
-
-def plain_message(form: PortalForm, field: Field) -> None:
-    """Refuse invisible characters (a bidi override would mislead the reader); line breaks are fine."""
-    if field.data and any(
-        unicodedata.category(ch) in UNPRINTABLE_CATEGORIES and ch not in _LINE_BREAKS for ch in field.data
-    ):
-        raise ValidationError("Your message must not contain invisible or control characters")
+plain_message = no_invisible_characters(
+    "Your message must not contain invisible or control characters", allowed="\n\t"
+)
 
 
 class ButtonForm(PortalForm):
@@ -41,7 +25,7 @@ class ExpressInterestForm(PortalForm):
 
     message = TextAreaField(
         "Your message",
-        filters=[_message_text],
+        filters=[paragraph_text],
         validators=[
             DataRequired("Enter a message to the organisation"),
             Length(max=MESSAGE_MAX, message=f"Your message must be {MESSAGE_MAX:,} characters or fewer"),

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, render_template, request, url_for
+from flask import Response, abort, render_template, request, url_for
 
 from portal.caching import cached_page
 from portal.public.blueprint import bp
-from portal.services.workforce import Cells, Figures, FilterError, Filters, current_cells
-from portal.workforce_tables import (
-    Period,
-    table_csv,
-    table_named,
+from portal.services.workforce import Figures, FilterError, Filters
+from portal.workforce_view import (
+    career_level_names,
+    cells_now,
+    chosen_filters,
+    csv_file,
+    figures_for,
+    filter_options,
+    workforce_view,
 )
-from portal.workforce_view import chosen_filters, filter_options, workforce_view
 
 # Per-area figures, the divisions and regions the page charts, and the ranking it quotes; the weekly
 # trend and the breakdowns by type and level stay on the administrators' dashboard.
@@ -20,19 +23,11 @@ PUBLIC_TABLES = ("areas", "divisions", "regions", "shortage")
 SHOWN_IN_RANKING = 5
 
 
-def _cells() -> Cells:
-    return current_cells(current_app.config["WORKFORCE_CACHE_SECONDS"])
-
-
-def _level_names() -> dict[str, str]:
-    return current_app.extensions["content_reference"].vocabulary["career_levels"]
-
-
 @bp.get("/workforce")
 @cached_page
 def workforce() -> str | tuple[str, int]:
     """Where places outrun interest and where interest outruns places; listings by division and region."""
-    cells = _cells()
+    cells = cells_now()
     page = {"options": filter_options(cells.areas), "chosen": chosen_filters(request.args)}
     try:
         filters = Filters.from_args(request.args, cells.areas)
@@ -41,7 +36,7 @@ def workforce() -> str | tuple[str, int]:
     return render_template(
         "public/workforce.html",
         problem=None,
-        view=workforce_view(Figures(cells, filters), _level_names()),
+        view=workforce_view(Figures(cells, filters), career_level_names()),
         filtered=bool(filters.as_args()),
         csv_hrefs={
             name: url_for("public.workforce_csv", table=name, **filters.as_args()) for name in PUBLIC_TABLES
@@ -56,14 +51,12 @@ def workforce_csv(table: str) -> Response:
     """One of the public tables as CSV, under the same filters as the page."""
     if table not in PUBLIC_TABLES:
         abort(404)
-    cells = _cells()
     try:
-        filters = Filters.from_args(request.args, cells.areas)
+        figures = figures_for(request.args)
     except FilterError as error:
         abort(400, description=str(error))
-    figures = Figures(cells, filters)
-    built = table_named(table, figures, _level_names())
-    response = Response("\ufeff" + table_csv(built, Period.of(figures)), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="workforce-{table}.csv"'
+    body, name = csv_file(table, figures)
+    response = Response(body, mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "public, max-age=300"
     return response

@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from portal.admin.console_forms import TrustForm, reason_text
+from portal.admin.console_forms import TrustForm
 from portal.extensions import db
-from portal.forms import UNPRINTABLE_CATEGORIES
+from portal.forms import UNPRINTABLE_CATEGORIES, paragraph_text
 from portal.models import AuditEntry
 from portal.models.opportunities import DRAFT, LIVE, SUBMITTED
 from portal.services.opportunities import submit_listing
@@ -187,7 +187,9 @@ def test_the_trust_form_and_search_survive_hostile_input(client, admin, trust, p
         response = submit(client, TRUSTED, data, "/admin/")
         assert not problems_in(response, payload), (field, problems_in(response, payload))
         if trust.trusted:
-            assert _entries(trust)[-1].reason == (reason_text(payload) if field == "reason" else "Reliable")
+            assert _entries(trust)[-1].reason == (
+                paragraph_text(payload) if field == "reason" else "Reliable"
+            )
             trust.trusted = False
     for query in ("q", "page"):
         response = client.get(TRUSTED, query_string={query: payload})
@@ -197,7 +199,7 @@ def test_the_trust_form_and_search_survive_hostile_input(client, admin, trust, p
 @settings(max_examples=200, deadline=None)
 @given(typed=st.text(max_size=1100))
 def test_any_reason_is_kept_exactly_or_refused_with_a_message(app, typed):
-    cleaned = reason_text(typed)
+    cleaned = paragraph_text(typed)
     printable = not any(unicodedata.category(ch) in UNPRINTABLE_CATEGORIES and ch != "\n" for ch in cleaned)
     with app.test_request_context(
         "/admin/trusted", method="POST", data={"organisation_id": "1", "change": "trust", "reason": typed}
