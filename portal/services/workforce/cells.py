@@ -201,14 +201,16 @@ def _raw_people(first_week: date, this_week: date, listings: Mapping[int, Listin
             AnonymousTally.week_start < _midnight(this_week + timedelta(weeks=1)),
         )
     )
-    for kind, subject, week, count, is_demo in rows:
+    monday: dict[datetime, date] = {}  # a few dozen distinct weeks among thousands of rows
+    for kind, subject, stored_week, count, is_demo in rows:
+        week = monday.get(stored_week) or monday.setdefault(stored_week, _week(stored_week))
         if kind == EXPRESSION_OF_INTEREST:
             listing = listings.get(int(subject)) if subject.isdigit() else None
             if listing is None:
                 continue  # the listing has gone (demonstration listings are removed with their tallies)
-            raw[PeopleCell(kind, listing.area, _week(week), listing.region, is_demo)] += count
+            raw[PeopleCell(kind, listing.area, week, listing.region, is_demo)] += count
         else:
-            raw[PeopleCell(kind, subject, _week(week), None, is_demo)] += count
+            raw[PeopleCell(kind, subject, week, None, is_demo)] += count
     return raw
 
 

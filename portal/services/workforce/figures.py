@@ -7,7 +7,7 @@ cells.py), so whatever is added up, under whatever filter, no withheld count can
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -234,14 +234,24 @@ class Figures:
         """Everything the filters cover, in one row."""
         return self._row("all", "All chosen areas", self._people, self._listings)
 
+    def _grouped(
+        self,
+        keys: Iterable[Any],
+        cell_key: Callable[[PeopleCell], Any],
+        listing_key: Callable[[Listing], Any],
+    ) -> tuple[dict[Any, list[tuple[PeopleCell, int | None]]], dict[Any, list[Listing]]]:
+        """The cells and listings in the filters, sorted in one pass into ``keys`` (others dropped)."""
+        people: dict[Any, list[tuple[PeopleCell, int | None]]] = {key: [] for key in keys}
+        listings: dict[Any, list[Listing]] = {key: [] for key in people}
+        for cell, value in self._people:
+            people.get(cell_key(cell), []).append((cell, value))
+        for listing in self._listings:
+            listings.get(listing_key(listing), []).append(listing)
+        return people, listings
+
     def by_area(self) -> list[Row]:
         """One row per service area in the filters, in slug order."""
-        people: dict[str, list] = {slug: [] for slug in self.area_slugs}
-        listings: dict[str, list] = {slug: [] for slug in self.area_slugs}
-        for cell, value in self._people:
-            people[cell.area].append((cell, value))
-        for listing in self._listings:
-            listings[listing.area].append(listing)
+        people, listings = self._grouped(self.area_slugs, lambda c: c.area, lambda listing: listing.area)
         return [
             self._row(slug, self.cells.areas[slug].name, people[slug], listings[slug])
             for slug in self.area_slugs
@@ -250,40 +260,32 @@ class Figures:
     def by_division(self) -> list[Row]:
         """One row per division that has areas in the filters."""
         division_of = {slug: self.cells.areas[slug].division for slug in self.area_slugs}
-        rows = []
-        for name in DIVISIONS:
-            people = [(cell, value) for cell, value in self._people if division_of[cell.area] == name]
-            listings = [listing for listing in self._listings if division_of[listing.area] == name]
-            if name in division_of.values():
-                rows.append(self._row(slugify(name), name, people, listings))
-        return rows
+        names = [name for name in DIVISIONS if name in division_of.values()]
+        people, listings = self._grouped(
+            names, lambda c: division_of[c.area], lambda listing: division_of[listing.area]
+        )
+        return [self._row(slugify(name), name, people[name], listings[name]) for name in names]
 
     def by_region(self) -> list[Row]:
         """One row per region: listings, places and expressions of interest (nothing else has a region)."""
-        rows = []
-        for name in REGIONS:
-            if self.filters.region is not None and name != self.filters.region_name:
-                continue
-            people = [(cell, value) for cell, value in self._people if cell.region == name]
-            listings = [listing for listing in self._listings if listing.region == name]
-            rows.append(self._row(slugify(name), name, people, listings, by_region=True))
-        return rows
+        names = [name for name in REGIONS if self.filters.region in (None, slugify(name))]
+        people, listings = self._grouped(names, lambda c: c.region, lambda listing: listing.region)
+        return [
+            self._row(slugify(name), name, people[name], listings[name], by_region=True) for name in names
+        ]
 
     def by_week(self) -> list[Week]:
         """One row per week of the period, oldest first."""
-        result = []
-        for week in self.weeks:
-            people = [(cell, value) for cell, value in self._people if cell.week == week]
-            went_live = [listing for listing in self._listings if listing.went_live_week == week]
-            result.append(
-                Week(
-                    week=week,
-                    listings_went_live=len(went_live),
-                    places_went_live=sum(listing.places for listing in went_live),
-                    expressions_of_interest=self._interest_expressed(people),
-                    registered_interest=self._people_count(AREA_INTEREST, people),
-                    suggested=self._people_count(SUGGESTED, people),
-                    opened=self._people_count(OPENED, people),
-                )
+        people, listings = self._grouped(self.weeks, lambda c: c.week, lambda listing: listing.went_live_week)
+        return [
+            Week(
+                week=week,
+                listings_went_live=len(listings[week]),
+                places_went_live=sum(listing.places for listing in listings[week]),
+                expressions_of_interest=self._interest_expressed(people[week]),
+                registered_interest=self._people_count(AREA_INTEREST, people[week]),
+                suggested=self._people_count(SUGGESTED, people[week]),
+                opened=self._people_count(OPENED, people[week]),
             )
-        return result
+            for week in self.weeks
+        ]
