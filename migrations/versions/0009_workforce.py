@@ -39,6 +39,9 @@ def upgrade():
 def downgrade():
     op.drop_index("ix_admin_grant_user_id", table_name="admin_grant")
     op.drop_table("admin_grant")
+    # Without the flag, made-up counts would pass for real ones (and could clash with them in the
+    # narrower unique key), so they go; `demo seed` makes them again after an upgrade.
+    op.execute("DELETE FROM anonymous_tally WHERE is_demo")
     with op.batch_alter_table("anonymous_tally") as batch:
         batch.drop_index("ix_anonymous_tally_kind_week")
         batch.drop_constraint("uq_anonymous_tally", type_="unique")
