@@ -205,6 +205,7 @@ def path_values(app: Flask) -> dict[str, list[str]]:
             "opportunity_id": [str(listing.id)],
             # The workforce figures' CSV tables (the admin's and the public's).
             "table": ["areas", "shortage"],
+            "stage": ["gcse", "career-changer"],
         }
 
 

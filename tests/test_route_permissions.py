@@ -23,6 +23,8 @@ PUBLIC = {
     "public.entry_routes",
     "public.entry_route",
     "public.sitemap",
+    "public.glossary",
+    "public.accessibility",
     "explore.find_your_fit",
     "explore.results",
     "explore.shared",
@@ -31,6 +33,8 @@ PUBLIC = {
     # Workforce figures for everyone: the page, its CSV tables and the open API.
     "public.workforce",
     "public.workforce_csv",
+    "public.start",
+    "public.start_stage",
     "api.stats_summary",
     "api.stats_areas",
     "api.stats_divisions",

@@ -14,6 +14,7 @@ from wtforms import Form, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 
 from portal.charts import PALETTE, Series, bar_chart, trend_chart
+from portal.content.pay import PayBand, PayScales
 from portal.templating import render_markdown
 from portal.workforce_tables import NUMBER, TEXT, Cell, Column, Table
 
@@ -86,6 +87,9 @@ SAMPLES = {
         {HOSTILE: HOSTILE},
     ),
     ("route-steps.html", "route_steps"): lambda: (_plan(),),
+    ("route-steps.html", "route_requirements"): lambda: (
+        {"entry_requirements": [HOSTILE], "when_to_apply": HOSTILE},
+    ),
     ("rows.html", "rows"): lambda: ([(HOSTILE, HOSTILE)],),
     ("stage-form.html", "stage_form"): lambda: (HOSTILE, HOSTILE, [HOSTILE]),
     ("opportunity-summary.html", "opportunity_summary"): lambda: (_opportunity(), HOSTILE, HOSTILE),
@@ -93,7 +97,13 @@ SAMPLES = {
     ("listing-status.html", "listing_status"): lambda: (HOSTILE,),
     ("listing-status.html", "listing_history"): lambda: (_history(),),
     ("listing-status.html", "pending_status"): lambda: (HOSTILE,),
+    ("pay.html", "band_pay"): lambda: (HOSTILE, _pay_scales()),
+    ("pay.html", "pay_note"): lambda: (_pay_scales(),),
 }
+
+
+def _pay_scales():
+    return PayScales(HOSTILE, "2025-04-01", HOSTILE, 37.5, HOSTILE, (PayBand("5", 1, 2),))
 
 
 def _hostile_table():

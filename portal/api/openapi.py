@@ -23,6 +23,8 @@ MATCH_RESPONSES = {
     "503": _json(_ref("Error"), "The matching index is not ready"),
 }
 SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
+# Null when a band is not in the pay table, so the band is still given without pounds.
+PAY_OR_NULL = {"anyOf": [_ref("Pay"), {"type": "null"}]}
 
 SCHEMAS: dict[str, Any] = {
     "Error": {
@@ -34,6 +36,20 @@ SCHEMAS: dict[str, Any] = {
                 "required": ["code", "message"],
                 "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
             }
+        },
+    },
+    "Pay": {
+        "type": "object",
+        "description": "Full-time Agenda for Change pay a year, from the entry point of the lowest band "
+        "to the top of the highest, for one nation and NHS financial year",
+        "required": ["from", "to", "currency", "period", "nation", "year"],
+        "properties": {
+            "from": {"type": "integer"},
+            "to": {"type": "integer"},
+            "currency": {"const": "GBP"},
+            "period": {"const": "year"},
+            "nation": {"type": "string"},
+            "year": {"type": "string", "pattern": "^[0-9]{4}/[0-9]{2}$"},
         },
     },
     "ServiceAreaSummary": {
@@ -92,10 +108,14 @@ SCHEMAS: dict[str, Any] = {
                         "type": "array",
                         "items": {
                             "type": "object",
+                            "required": ["level", "role", "bands", "pay"],
                             "properties": {
                                 "level": {"type": "string"},
                                 "role": {"type": "string"},
                                 "bands": {"type": "string"},
+                                "uncertain": {"type": "boolean"},
+                                "note": {"type": "string"},
+                                "pay": PAY_OR_NULL,
                             },
                         },
                     },
@@ -136,6 +156,15 @@ SCHEMAS: dict[str, Any] = {
                     "divisions": STRINGS,
                     "details": STRINGS,
                     "sources": STRINGS,
+                    "pay_bands": {
+                        "type": "array",
+                        "description": "Bands the route's pay text and details mention, with pay in pounds",
+                        "items": {
+                            "type": "object",
+                            "required": ["bands", "pay"],
+                            "properties": {"bands": {"type": "string"}, "pay": _ref("Pay")},
+                        },
+                    },
                     "stages": {
                         "type": "array",
                         "items": {

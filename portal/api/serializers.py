@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
+
+from portal.content.pay import PayScales
 from portal.links import absolute_url
 from portal.models import EntryRoute, ServiceArea
 from portal.services.opportunity_filters import listing_summary, with_distance
@@ -22,6 +25,25 @@ PROFILE_LIST_FIELDS = (
 )
 
 
+def _pay_scales() -> PayScales:
+    return current_app.extensions["content_reference"].pay_scales
+
+
+def pay_bands_with_pounds(rows: list[dict[str, Any]], scales: PayScales) -> list[dict[str, Any]]:
+    """A profile's ``pay_bands`` rows, each with ``pay`` in pounds (null for a band the table lacks)."""
+    with_pay = []
+    for row in rows:
+        found = scales.range_for(row.get("bands", ""))
+        with_pay.append({**row, "pay": found.as_json() if found else None})
+    return with_pay
+
+
+def route_pay_bands(route: EntryRoute, scales: PayScales) -> list[dict[str, Any]]:
+    """The bands a route's pay text and details mention, each with its pay in pounds."""
+    sentences = [route.route.get("pay_while_training", ""), *route.field("details")]
+    return [{"bands": found.bands, "pay": found.as_json()} for found in scales.ranges_in(sentences)]
+
+
 def service_area_summary(area: ServiceArea) -> dict[str, Any]:
     """The short form used in lists."""
     return {
@@ -38,6 +60,7 @@ def service_area_detail(area: ServiceArea) -> dict[str, Any]:
     """The whole profile."""
     detail = service_area_summary(area)
     detail.update({key: area.field(key) for key in PROFILE_LIST_FIELDS})
+    detail["pay_bands"] = pay_bands_with_pounds(detail["pay_bands"], _pay_scales())
     detail.update(
         {
             "parent": area.parent_slug,
@@ -77,6 +100,7 @@ def entry_route_detail(route: EntryRoute) -> dict[str, Any]:
             if key not in detail and key != "uncertain_left_out"
         }
     )
+    detail["pay_bands"] = route_pay_bands(route, _pay_scales())
     detail["page_url"] = absolute_url("public.entry_route", slug=route.slug)
     return detail
 

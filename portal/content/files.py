@@ -10,6 +10,8 @@ from typing import Any
 import frontmatter
 import yaml
 
+from portal.content.pay import PAY_SCALES_FILE, PayScales, pay_scales_from
+
 CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
 
 
@@ -33,6 +35,7 @@ class ContentSet:
     abbreviations: dict[str, dict[str, Any]] = field(default_factory=dict)
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
     vocabulary: dict[str, dict[str, str]] = field(default_factory=dict)
+    pay_scales: dict[str, Any] = field(default_factory=dict)
     parse_errors: list[ContentFileError] = field(default_factory=list)
 
 
@@ -74,6 +77,10 @@ def read_content(root: Path = CONTENT_DIR) -> ContentSet:
     content.abbreviations = (_read_yaml(root / "abbreviations.yaml") or {}).get("abbreviations", {})
     content.sources = (_read_yaml(root / "sources.yaml") or {}).get("sources", {})
     content.vocabulary = _read_yaml(root / "vocabulary.yaml") or {}
+    try:
+        content.pay_scales = read_pay_scales_data(root)
+    except ContentFileError as error:
+        content.parse_errors.append(error)
     for path in sorted((root / "service-areas").glob("*.md")):
         try:
             content.profiles[path.stem] = read_profile(path)
@@ -87,19 +94,32 @@ def read_content(root: Path = CONTENT_DIR) -> ContentSet:
     return content
 
 
+def read_pay_scales_data(root: Path = CONTENT_DIR) -> dict[str, Any]:
+    """Return pay-scales.yaml as parsed, unchecked; a missing file or a non-mapping is an error."""
+    path = root / PAY_SCALES_FILE
+    if not path.is_file():
+        raise ContentFileError(path, "missing: the pay table must be in content/")
+    data = _read_yaml(path)
+    if not isinstance(data, dict):
+        raise ContentFileError(path, "expected a YAML mapping at the top level")
+    return data
+
+
 @dataclass(frozen=True)
 class Reference:
-    """The small lookup files pages need at hand: labels, abbreviations, sources."""
+    """The small lookup files pages need at hand: labels, abbreviations, sources, the pay table."""
 
     vocabulary: dict[str, dict[str, str]]
     abbreviations: dict[str, dict[str, str]]
     sources: dict[str, dict[str, Any]]
+    pay_scales: PayScales
 
 
 def read_reference(root: Path = CONTENT_DIR) -> Reference:
-    """Read vocabulary.yaml, abbreviations.yaml and sources.yaml."""
+    """Read vocabulary.yaml, abbreviations.yaml, sources.yaml and pay-scales.yaml."""
     return Reference(
         vocabulary=_read_yaml(root / "vocabulary.yaml") or {},
         abbreviations=(_read_yaml(root / "abbreviations.yaml") or {}).get("abbreviations", {}),
         sources=(_read_yaml(root / "sources.yaml") or {}).get("sources", {}),
+        pay_scales=pay_scales_from(read_pay_scales_data(root)),
     )

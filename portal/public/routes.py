@@ -6,7 +6,11 @@ from flask import Response, abort, current_app, render_template, request
 
 from portal.caching import cached_page
 from portal.links import absolute_url
-from portal.public import workforce  # noqa: F401  (adds /workforce to the blueprint)
+from portal.public import (
+    glossary,  # noqa: F401  (adds /glossary and /accessibility to the blueprint)
+    start,  # noqa: F401  (adds /start/ and /start/<stage> to the blueprint)
+    workforce,  # noqa: F401  (adds /workforce to the blueprint)
+)
 from portal.public.blueprint import bp
 from portal.services import entry_routes as route_service
 from portal.services import service_areas as area_service
@@ -133,7 +137,11 @@ def sitemap() -> Response:
         absolute_url("public.service_areas"),
         absolute_url("public.entry_routes"),
         absolute_url("public.workforce"),
+        absolute_url("public.start"),
+        absolute_url("public.glossary"),
+        absolute_url("public.accessibility"),
     ]
+    pages += [absolute_url("public.start_stage", stage=stage) for stage in STAGES]
     pages += [absolute_url("public.service_area", slug=a.slug) for a in area_service.all_service_areas()]
     pages += [absolute_url("public.entry_route", slug=r.slug) for r in route_service.all_entry_routes()]
     xml = render_template("public/sitemap.xml", pages=pages)

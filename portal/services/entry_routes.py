@@ -29,6 +29,17 @@ class PlannedRoute:
     fit: int
     next_step: str
     area_note: str
+    fit_reason: str = ""
+
+
+@dataclass(frozen=True)
+class StageRoute:
+    """One route as it looks from one stage, whatever the area."""
+
+    route: EntryRoute
+    fit: int
+    next_step: str
+    fit_reason: str = ""
 
 
 def _sort_key(route: EntryRoute) -> tuple[int, int, str]:
@@ -56,8 +67,23 @@ def plan_for_stage(area: ServiceArea, stage: str) -> list[PlannedRoute]:
     for link in area.routes:
         advice = stage_advice(link.route, stage)
         if advice:
-            planned.append(PlannedRoute(link.route, advice["fit"], advice["next_step"], link.note))
+            planned.append(
+                PlannedRoute(
+                    link.route, advice["fit"], advice["next_step"], link.note, advice.get("fit_reason", "")
+                )
+            )
     return sorted(planned, key=lambda p: (p.fit, _sort_key(p.route)))
+
+
+def routes_for_stage(stage: str) -> list[StageRoute]:
+    """Every route that suits ``stage``, best fit first, then from the earliest step."""
+    found = []
+    for route in all_entry_routes():
+        advice = stage_advice(route, stage)
+        if advice:
+            found.append(StageRoute(route, advice["fit"], advice["next_step"], advice.get("fit_reason", "")))
+    # all_entry_routes is already in step order, and the sort is stable.
+    return sorted(found, key=lambda item: item.fit)
 
 
 def routes_for(area: ServiceArea, stage: str | None) -> list[dict[str, str | int]]:

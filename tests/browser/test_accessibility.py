@@ -20,9 +20,12 @@ PAGES = {
     "compare": "/service-areas/compare?slugs=audiology,neurophysiology,medical-physics",
     "entry-routes": "/entry-routes/",
     "entry-route": "/entry-routes/scientist-training-programme",
+    "start-stage": "/start/gcse",
     "not-found": "/service-areas/not-a-real-area",
     "find-your-fit": "/find-your-fit",
     "shared-result": "/find-your-fit/shared?areas=audiology,medical-physics&stage=gcse",
+    "glossary": "/glossary",
+    "accessibility": "/accessibility",
 }
 
 
