@@ -173,6 +173,11 @@ SCHEMAS: dict[str, Any] = {
                                 "stage": {"type": "string"},
                                 "fit": {"type": "integer"},
                                 "next_step": {"type": "string"},
+                                "fit_reason": {
+                                    "type": "string",
+                                    "description": "Why the route is suggested this early at this stage, "
+                                    "where that needs saying (only some routes carry it)",
+                                },
                             },
                         },
                     },

@@ -57,8 +57,9 @@ def _class_code_named(form: FindYourFitForm) -> tuple[Any, bool]:
 
 @bp.get("/find-your-fit")
 def find_your_fit() -> str:
-    """The empty form (with the class code filled in when the link a teacher shared carries one)."""
-    form = FindYourFitForm(class_code=_code_from_link()).with_choices(_labels())
+    """The empty form, with the class code a teacher's link carries and the stage a stage page names."""
+    stage = request.args.get("stage") if request.args.get("stage") in STAGES else None
+    form = FindYourFitForm(class_code=_code_from_link(), stage=stage).with_choices(_labels())
     return render_template("explore/find_your_fit.html", form=form)
 
 

@@ -137,3 +137,10 @@ def test_shared_page_shows_the_areas_with_routes_for_the_stage(get_page):
     names = [h.get_text(strip=True) for h in html.select(".app-suggestion h2")]
     assert names[0] == "Audiology"
     assert "/entry-routes/scientist-training-programme" in html.links()
+
+
+def test_a_stage_named_in_the_link_is_chosen_already_and_a_made_up_one_is_not(get_page):
+    page = get_page("/find-your-fit?stage=gcse")
+    assert page.select("input[name=stage][value=gcse]")[0].has_attr("checked")
+    page = get_page("/find-your-fit?stage=<script>")
+    assert not page.select("input[name=stage][checked]")
