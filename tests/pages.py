@@ -29,8 +29,16 @@ class Page:
 
     @property
     def text(self) -> str:
-        """All visible text, whitespace collapsed."""
-        return " ".join(self.soup.get_text(" ").split())
+        """All visible text, whitespace collapsed, each first-use expansion read as its abbreviation.
+
+        So a page can be compared with what the content files say; tests/public/test_abbreviations.py
+        checks the expansions themselves.
+        """
+        soup = BeautifulSoup(str(self.soup), "html.parser")
+        for expansion in soup.select("span.app-expansion[data-short]"):
+            expansion.replace_with(expansion["data-short"])
+        soup.smooth()
+        return " ".join(soup.get_text(" ").split())
 
     def select(self, css: str) -> list:
         """Elements matching a CSS selector."""

@@ -333,7 +333,11 @@ def validate(content: ContentSet, require_every_profile: bool = True) -> list[Pr
     for route in content.routes.values():
         problems += _schema_problems(route_validator, route)
         problems += _route_problems(route, content)
-    problems += _body_name_problems({"_file": "abbreviations.yaml", "abbreviations": content.abbreviations})
+    abbreviations = {"_file": "abbreviations.yaml", "abbreviations": content.abbreviations}
+    problems += _schema_problems(
+        Draft202012Validator(read_schema("abbreviations", content.root)), abbreviations
+    )
+    problems += _body_name_problems(abbreviations)
     if require_every_profile:
         problems += _coverage_problems(content)
     problems += [

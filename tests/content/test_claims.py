@@ -248,3 +248,17 @@ def test_a_progression_paragraph_that_opens_with_the_old_boilerplate_is_refused(
         "laser-protection.md: body: a paragraph opens with 'With experience'; "
         "name the next roles and bands instead" in problems
     )
+
+
+def test_an_abbreviation_without_its_plain_explanation_is_refused(content_copy: Path):
+    _edit(
+        content_copy,
+        "abbreviations.yaml",
+        "    plain: the UK regulator that keeps the register for protected titles such as clinical"
+        " scientist\n",
+        "",
+    )
+    problems = _problems_for(content_copy)
+    assert any(p.startswith("abbreviations.yaml: abbreviations.HCPC") and "plain" in p for p in problems), (
+        problems
+    )
