@@ -15,6 +15,8 @@ from portal.services.listings import PAY_KINDS, SCHOOL_GROUP_TYPES
 from portal.services.opportunity_filters import DEFAULT_RADIUS_KM, SearchFilters
 from portal.services.opportunity_search import Found, SearchPage, is_open
 
+DEVOLVED_NATIONS = frozenset({"Scotland", "Wales", "Northern Ireland"})
+
 JOB_LIKE = frozenset({"job", "apprenticeship", "training-post"})
 EMPLOYMENT_TYPES = {"job": "FULL_TIME", "apprenticeship": "FULL_TIME", "training-post": "FULL_TIME"}
 # Characters XML 1.0 forbids outright; a feed holding one is not well formed and readers drop it.
@@ -62,7 +64,12 @@ def paragraphs(text: str) -> list[list[str]]:
 def pay_text(opportunity: Opportunity) -> str:
     """What the listing pays, said plainly."""
     if opportunity.pay_kind == "band" and opportunity.pay_band:
-        return f"Agenda for Change band {opportunity.pay_band}"
+        band = f"Agenda for Change band {opportunity.pay_band}"
+        # The table is England's: the other nations set their own rates, so there the band stands alone.
+        if opportunity.region in DEVOLVED_NATIONS:
+            return band
+        pounds = current_app.extensions["content_reference"].pay_scales.range_for(opportunity.pay_band)
+        return f"Agenda for Change {pounds.text[0].lower()}{pounds.text[1:]}" if pounds else band
     if opportunity.pay_kind == "salary" and opportunity.salary_min:
         high = opportunity.salary_max or opportunity.salary_min
         if high == opportunity.salary_min:

@@ -54,7 +54,15 @@ def test_a_listing_shows_what_a_person_needs_to_decide(get_page, db_session):
 @pytest.mark.parametrize(
     ("fields", "pay"),
     [
-        ({"pay_kind": "band", "pay_band": "3"}, "Agenda for Change band 3"),
+        (
+            {"pay_kind": "band", "pay_band": "3"},
+            "Agenda for Change band 3: £24,937 to £26,598 a year (England, 2025/26)",
+        ),
+        # Wales sets its own rates: the band alone, no England figures.
+        (
+            {"pay_kind": "band", "pay_band": "5", "region": "Wales"},
+            "Pay Agenda for Change band 5 How to apply",
+        ),
         ({"pay_kind": "salary", "salary_min": 24_000, "salary_max": 28_500}, "£24,000 to £28,500 a year"),
         ({"pay_kind": "unpaid"}, "Pay Unpaid"),
     ],
