@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import Response, abort, current_app
 
 from portal.charts import PALETTE, BarChart, Series, TrendChart, bar_chart, trend_chart
 from portal.services.workforce import (
@@ -20,6 +20,7 @@ from portal.services.workforce import (
     Cells,
     Count,
     Figures,
+    FilterError,
     Filters,
     Row,
     Shortage,
@@ -61,13 +62,21 @@ def figures_for(args: Mapping[str, str]) -> Figures:
     return Figures(cells, Filters.from_args(args, cells.areas))
 
 
-def csv_file(table: str, figures: Figures) -> tuple[str, str]:
-    """A table (one of TABLE_NAMES) as the text of a CSV file, and the file's name.
+def csv_download(table: str, args: Mapping[str, str], cache_control: str) -> Response:
+    """A table (one of TABLE_NAMES) as a CSV download under the query string's filters.
 
-    The text starts with a byte-order mark, so spreadsheets read it as UTF-8.
+    A bad filter is a 400 saying which; the text starts with a byte-order mark, so spreadsheets
+    read it as UTF-8.
     """
+    try:
+        figures = figures_for(args)
+    except FilterError as error:
+        abort(400, description=str(error))
     built = table_named(table, figures, career_level_names())
-    return "\ufeff" + table_csv(built, Period.of(figures)), f"workforce-{table}.csv"
+    response = Response("\ufeff" + table_csv(built, Period.of(figures)), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="workforce-{table}.csv"'
+    response.headers["Cache-Control"] = cache_control
+    return response
 
 
 @dataclass(frozen=True)

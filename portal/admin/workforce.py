@@ -14,8 +14,7 @@ from portal.workforce_view import (
     career_level_names,
     cells_now,
     chosen_filters,
-    csv_file,
-    figures_for,
+    csv_download,
     filter_options,
     workforce_view,
 )
@@ -49,12 +48,4 @@ def workforce_csv(table: str) -> Response:
     """One of the dashboard's tables as CSV, under the same filters."""
     if table not in TABLE_NAMES:
         abort(404)
-    try:
-        figures = figures_for(request.args)
-    except FilterError as error:
-        abort(400, description=str(error))
-    body, name = csv_file(table, figures)
-    response = Response(body, mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return csv_download(table, request.args, "no-store")

@@ -11,8 +11,7 @@ from portal.workforce_view import (
     career_level_names,
     cells_now,
     chosen_filters,
-    csv_file,
-    figures_for,
+    csv_download,
     filter_options,
     workforce_view,
 )
@@ -51,12 +50,4 @@ def workforce_csv(table: str) -> Response:
     """One of the public tables as CSV, under the same filters as the page."""
     if table not in PUBLIC_TABLES:
         abort(404)
-    try:
-        figures = figures_for(request.args)
-    except FilterError as error:
-        abort(400, description=str(error))
-    body, name = csv_file(table, figures)
-    response = Response(body, mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.headers["Cache-Control"] = "public, max-age=300"
-    return response
+    return csv_download(table, request.args, "public, max-age=300")
