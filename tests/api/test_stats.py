@@ -25,19 +25,8 @@ from portal.services.demo import seed_demo
 from portal.services.tallies import AREA_INTEREST, EXPRESSION_OF_INTEREST
 from portal.services.workforce import DIVISION_SLUGS, PERIOD_WEEKS, REGION_SLUGS, current_cells
 from tests.hostile import PAYLOADS
-from tests.workforce_world import (
-    Expected,
-    Fact,
-    World,
-    all_areas,
-    assert_nothing_from_1_to_4,
-    every_filter,
-    expected_for,
-    monday,
-    people_counts,
-    region_for,
-    seed_world,
-)
+from tests.workforce_expected import Expected, Fact, assert_nothing_from_1_to_4, people_counts
+from tests.workforce_world import World, all_areas, every_filter, expected_for, monday, region_for, seed_world
 
 ENDPOINTS = ("summary", "areas", "divisions", "regions", "weeks", "shortage")
 # Every division and region, a few areas, alone and together, under every period and none.

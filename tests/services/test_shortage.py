@@ -14,7 +14,7 @@ from portal.services.workforce import (
     shortage,
 )
 from portal.services.workforce.cells import Area, Listing
-from tests.workforce_world import DIVISION_NAMES, THIS_WEEK, Key, make_cells
+from tests.workforce_expected import DIVISION_NAMES, THIS_WEEK, Key, make_cells
 
 
 def _live(area: str, places: int, kind: str = "placement", region: str = "London") -> Listing:

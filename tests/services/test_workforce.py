@@ -17,16 +17,8 @@ from portal.services.workforce import (
     shortage,
 )
 from portal.services.workforce.cells import Listing, PeopleCell, published
-from tests.workforce_world import (
-    LISTINGS,
-    during,
-    every_filter,
-    expected_for,
-    monday,
-    row_dict,
-    seed_world,
-    week_dict,
-)
+from tests.workforce_expected import row_dict, week_dict
+from tests.workforce_world import LISTINGS, during, every_filter, expected_for, monday, seed_world
 
 
 def test_figures_agree_with_counts_made_afresh_under_every_filter(db_session):

@@ -20,7 +20,7 @@ from portal.services.workforce import (
     Row,
 )
 from portal.services.workforce.cells import Listing, published
-from tests.workforce_world import (
+from tests.workforce_expected import (
     AREA_TABLE,
     PEOPLE,
     REGION_NAMES,
