@@ -11,6 +11,11 @@ from typing import Any
 FieldValue = str | list[str]
 # The fields that name a job: a query equal to one of them asks for that document.
 TITLE_FIELDS = ("name", "title", "alternative_titles")
+# Documents of this kind describe professions people confuse with healthcare science (nursing,
+# medicine, radiography ...): fields ``name`` and ``title`` (its job titles); tags ``why`` (one plain
+# sentence), ``learn_more_url`` and ``related`` (the ids of the areas that work beside it). They are
+# never matches themselves: a query best explained by one gets ``QueryResult.outside_field``.
+NEIGHBOURING_KIND = "neighbouring-profession"
 
 
 @dataclass(frozen=True)
@@ -93,9 +98,26 @@ class Match:
 
 
 @dataclass(frozen=True)
+class OutsideField:
+    """A profession outside healthcare science that explains the query better than any area does."""
+
+    id: str
+    name: str
+    why: str
+    learn_more_url: str
+    related: tuple[str, ...]
+    score: float
+
+
+@dataclass(frozen=True)
 class QueryResult:
-    """The ranked matches for a query, whether the matcher is confident, and the words it used."""
+    """The ranked matches for a query, whether the matcher is confident, and the words it used.
+
+    ``outside_field`` is set when the query names a neighbouring profession (a nurse, a radiologist);
+    the result is then never confident, and its matches are the areas that work beside it.
+    """
 
     matches: list[Match]
     confident: bool
     query_terms: list[str]
+    outside_field: OutsideField | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
 import scipy.sparse as sp
 
 from matching.documents import TITLE_FIELDS, Document, Reason
@@ -35,6 +36,9 @@ class QueryView:
     similar: dict[str, list[tuple[int, float]]]
     char_weight: float
     features_by_column: dict[int, list[Feature]] = field(default_factory=dict)
+    # What the person said they do not want, and how much each document is like it (None: nothing).
+    disliked: list[Feature] = field(default_factory=list)
+    dislike_scores: np.ndarray | None = None
 
 
 @dataclass
@@ -158,6 +162,32 @@ def _lookalike_reasons(view: QueryView, index: KindIndex, row: int, matched: set
         reasons.append(Reason(text, [typed], best_field, _char_contribution(view, index, row, feature.name)))
         matched.add(feature.name)
     return reasons
+
+
+# A document at least this much like what the person said they do not want is said to involve it.
+DISLIKE_SHOWN = 0.05
+
+
+def dislike_reasons(view: QueryView, index: KindIndex, row: int) -> list[Reason]:
+    """'You said you do not want "blood"': why a document was moved down, or why it was not."""
+    if view.dislike_scores is None or not view.disliked:
+        return []
+    words = []
+    for feature in view.disliked:
+        typed = view.text[feature.start : feature.end]
+        if " " not in feature.name and typed not in words:
+            words.append(typed)
+    if not words:
+        return []
+    shown = _quoted(words[:TERMS_PER_REASON])
+    likeness = float(view.dislike_scores[row])
+    if likeness >= DISLIKE_SHOWN:
+        text = f"You said you do not want {shown}, and this work involves it, so it is further down the list."
+        return [Reason(text, words, "dislike", -likeness)]
+    if float(view.dislike_scores.max()) >= DISLIKE_SHOWN:
+        text = f"This work has little to do with {shown}, which you said you do not want."
+        return [Reason(text, words, "dislike", 0.0)]
+    return []
 
 
 def understood_share(view: QueryView, index: KindIndex, row: int) -> float:

@@ -11,15 +11,65 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from matching.calibration import calibrate, fit_bands
-from matching.documents import Document, Match, QueryResult, Reason, check_documents, corpus_hash
-from matching.explain import QueryView, explain, understood_share
+from matching.documents import (
+    NEIGHBOURING_KIND,
+    Document,
+    Match,
+    OutsideField,
+    QueryResult,
+    Reason,
+    check_documents,
+    corpus_hash,
+)
+from matching.explain import QueryView, dislike_reasons, explain, understood_share
 from matching.index import KindIndex, build_kind_index
+from matching.negation import NegatedSpan, negated_spans
 from matching.persistence import load_matcher, matcher_files, read_matcher, save_matcher
 from matching.text import TextAnalyzer, title_key
+from matching.titles import TitleIndex
 
 # A query that is, word for word, one of a document's titles names that job: the document ranks first.
 TITLE_MARGIN = 0.01
 _NOT_FITTED = "This Matcher has not been fitted yet: call fit(documents) or Matcher.load(directory) first."
+# A query is about a neighbouring profession when it looks at least this much like one of its titles,
+# and more like it than like any healthcare-science title by this margin.
+NEIGHBOUR_MIN_LIKENESS = 0.5
+NEIGHBOUR_MARGIN = 0.05
+# How much a document loses for each unit of likeness to what the person said they do not want.
+DISLIKE_WEIGHT = 1.0
+
+
+def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with each span replaced by a full stop and spaces: same length, so offsets still hold,
+    and the stop keeps the words either side from pairing up."""
+    characters = list(text)
+    for start, end in spans:
+        if end > start:
+            characters[start:end] = ["."] + [" "] * (end - start - 1)
+    return "".join(characters)
+
+
+@dataclass(frozen=True)
+class ReadQuery:
+    """A query split into what the person wants and what they said they do not (offsets kept)."""
+
+    text: str
+    positive: str
+    disliked: str
+    dislikes: tuple[NegatedSpan, ...]
+
+    @classmethod
+    def of(cls, text: str) -> ReadQuery:
+        dislikes = tuple(negated_spans(text))
+        if not dislikes:
+            return cls(text, text, "", ())
+        said_no = [(span.cue_start, span.end) for span in dislikes]
+        rest, cursor = [], 0
+        for span in dislikes:
+            rest.append((cursor, span.start))
+            cursor = span.end
+        rest.append((cursor, len(text)))
+        return cls(text, _blanked(text, said_no), _blanked(text, rest), dislikes)
 
 
 def top_rows(scores: np.ndarray, k: int, accept: Callable[[int], bool] | None = None) -> list[int]:
@@ -105,7 +155,8 @@ class Matcher(BaseEstimator):
         self.documents_ = documents
         self.corpus_hash_ = corpus_hash(documents)
         self.indexes_: dict[str, KindIndex] = {}
-        for kind in sorted({document.kind for document in documents}):
+        self.rebuild_derived()
+        for kind in sorted({document.kind for document in documents} - {NEIGHBOURING_KIND}):
             rows = np.array([i for i, d in enumerate(documents) if d.kind == kind], dtype=np.int64)
             members = [documents[i] for i in rows]
             index = build_kind_index(members, rows, self.analyzer_, weights, tuple(self.char_ngram_range))
@@ -113,18 +164,25 @@ class Matcher(BaseEstimator):
                 members,
                 weights,
                 lambda text, i=index: self._scores(i, text),
-                lambda text, i=index: self._confidence_score(self._search(i, text, 1, None)),
+                lambda text, i=index: self._confidence_score(self._search(i, ReadQuery.of(text), 1, None)),
             )
             self.indexes_[kind] = index
         return self
 
-    def _view(self, index: KindIndex, text: str) -> QueryView:
-        features = self.analyzer_.features(text)
+    def rebuild_derived(self) -> None:
+        """Rebuild what is cheap to work out again from the documents (after a fit or a load)."""
+        self.titles_ = TitleIndex(self.documents_, self.analyzer_, tuple(self.char_ngram_range))
+        self.positions_: dict[tuple[str, str], int] = {
+            (document.kind, document.id): position for position, document in enumerate(self.documents_)
+        }
+
+    def _view(self, index: KindIndex, query: ReadQuery) -> QueryView:
+        features = self.analyzer_.features(query.positive)
         view = QueryView(
-            text,
+            query.text,
             features,
             index.word_vector(features),
-            index.char_vector(text),
+            index.char_vector(query.positive),
             {},
             self.char_weight,
         )
@@ -134,17 +192,24 @@ class Matcher(BaseEstimator):
                 view.features_by_column.setdefault(vocabulary[feature.name], []).append(feature)
         words = sorted({f.name for f in features if " " not in f.name and f.expansion is None})
         view.similar = dict(zip(words, index.similar_words(words), strict=True))
+        if query.dislikes:
+            view.disliked = self.analyzer_.features(query.disliked)
+            word = index.word_vector(view.disliked)
+            char = index.char_vector(query.disliked)
+            if word.nnz or char.nnz:
+                view.dislike_scores = index.scores(word, char, self.char_weight)
         return view
 
     def _scores(self, index: KindIndex, text: str) -> np.ndarray:
-        features = self.analyzer_.features(text)
-        return index.scores(index.word_vector(features), index.char_vector(text), self.char_weight)
+        return self._search(index, ReadQuery.of(text), 0, None).scores
 
     def _search(
-        self, index: KindIndex, text: str, k: int, accept: Callable[[Document], bool] | None
+        self, index: KindIndex, query: ReadQuery, k: int, accept: Callable[[Document], bool] | None
     ) -> _KindSearch:
-        view = self._view(index, text)
+        view = self._view(index, query)
         scores = index.scores(view.word, view.char, self.char_weight)
+        if view.dislike_scores is not None:
+            scores = np.clip(scores - DISLIKE_WEIGHT * view.dislike_scores, 0.0, 1.0)
         overlaps = view.word.nnz > 0 or any(view.similar.values())
         return _KindSearch(index, view, scores, top_rows(scores, k, self._acceptor(index, accept)), overlaps)
 
@@ -162,6 +227,44 @@ class Matcher(BaseEstimator):
         scores[rows] = np.minimum(scores[rows] + lift, 1.0)
         check = self._acceptor(search.index, accept)
         return _KindSearch(search.index, search.view, scores, top_rows(scores, k, check), search.overlaps)
+
+    def _put_first(self, search: _KindSearch, ids: tuple[str, ...], k: int, accept) -> _KindSearch:
+        """The documents with these ids first (best score first), then the rest as ranked."""
+        wanted = [self.positions_.get((self.documents_[search.index.rows[0]].kind, i)) for i in ids]
+        row_of = {int(position): row for row, position in enumerate(search.index.rows)}
+        first = sorted(
+            (row_of[p] for p in wanted if p is not None and p in row_of),
+            key=lambda row: (-search.scores[row], row),
+        )
+        check = self._acceptor(search.index, accept)
+        first = [row for row in first if check is None or check(row)]
+        rest = [row for row in top_rows(search.scores, k, check) if row not in first]
+        return _KindSearch(search.index, search.view, search.scores, (first + rest)[:k], search.overlaps)
+
+    def _outside_field(self, query: ReadQuery) -> OutsideField | None:
+        """The neighbouring profession the query names: more like one of its titles than any area's."""
+        if not self.titles_.has_neighbours:
+            return None
+        words = [f.name for f in self.analyzer_.features(query.positive)]
+        likeness = self.titles_.likeness(query.positive, words)
+        if likeness.exact_area or likeness.neighbour_position is None:
+            return None
+        named = likeness.exact_neighbour or (
+            likeness.neighbour >= NEIGHBOUR_MIN_LIKENESS
+            and likeness.neighbour >= likeness.area + NEIGHBOUR_MARGIN
+        )
+        if not named:
+            return None
+        profession = self.documents_[likeness.neighbour_position]
+        related = profession.tags.get("related", [])
+        return OutsideField(
+            profession.id,
+            profession.field_text("name")[0] if profession.field_text("name") else profession.id,
+            str(profession.tags.get("why", "")),
+            str(profession.tags.get("learn_more_url", "")),
+            tuple([related] if isinstance(related, str) else related),
+            likeness.neighbour,
+        )
 
     @staticmethod
     def _confidence_score(search: _KindSearch) -> float:
@@ -189,26 +292,33 @@ class Matcher(BaseEstimator):
         kind: str | None = "service-area",
         filter: Callable[[Document], bool] | None = None,
     ) -> QueryResult:
-        """The ``k`` best matches of ``kind`` (all kinds if None) for ``text``, with fit bands and reasons."""
+        """The ``k`` best matches of ``kind`` (all kinds if None) for ``text``, with fit bands and reasons.
+
+        A query that names a neighbouring profession ("staff nurse") is answered with ``outside_field``
+        set, never confidently, and with the areas that work beside that profession first.
+        """
         check_is_fitted(self, "indexes_", msg=_NOT_FITTED)
         if not isinstance(text, str):
             raise TypeError(f"text must be a string, got {type(text).__name__}")
         if k < 0:
             raise ValueError(f"k must not be negative, got {k}")
+        query = ReadQuery.of(text)
         kinds = sorted(self.indexes_) if kind is None else [kind]
         searches = [
-            self._lift_exact_titles(self._search(self.indexes_[name], text, k, filter), text, k, filter)
+            self._lift_exact_titles(self._search(self.indexes_[name], query, k, filter), text, k, filter)
             for name in kinds
             if name in self.indexes_
         ]
-        ranked = sorted(
-            ((float(s.scores[row]), int(s.index.rows[row]), row, s) for s in searches for row in s.rows),
-            key=lambda item: (-item[0], item[1]),
-        )[:k]
-        terms = self._query_terms(text)
+        outside = self._outside_field(query) if kind == "service-area" and searches else None
+        if outside is not None:
+            searches = [self._put_first(searches[0], outside.related, k, filter)]
+        ranked = [(float(s.scores[row]), int(s.index.rows[row]), row, s) for s in searches for row in s.rows]
+        if outside is None:
+            ranked = sorted(ranked, key=lambda item: (-item[0], item[1]))[:k]
+        terms = self._query_terms(query)
         if not ranked:
-            return QueryResult([], False, terms)
-        confident = self._confident(ranked[0][3])
+            return QueryResult([], False, terms, outside)
+        confident = outside is None and self._confident(ranked[0][3])
         thresholds = ranked[0][3].index.thresholds
         bands = fit_bands(
             [item[0] for item in ranked], confident, thresholds, self.best_margin, self.great_ratio
@@ -224,7 +334,7 @@ class Matcher(BaseEstimator):
             )
             for (score, position, row, search), band in zip(ranked, bands, strict=True)
         ]
-        return QueryResult(matches, confident, terms)
+        return QueryResult(matches, confident, terms, outside)
 
     def _reasons(
         self, searches: list[_KindSearch], ranked: list[tuple]
@@ -235,13 +345,15 @@ class Matcher(BaseEstimator):
             rows = [row for _, _, row, owner in ranked if owner is search]
             members = [self.documents_[search.index.rows[row]] for row in rows]
             explained = explain(search.view, search.index, rows, members, self.analyzer_, self.max_reasons)
-            reasons.update({(id(search), row): found for row, found in zip(rows, explained, strict=True)})
+            for row, found in zip(rows, explained, strict=True):
+                reasons[(id(search), row)] = dislike_reasons(search.view, search.index, row) + found
         return reasons
 
-    def _query_terms(self, text: str) -> list[str]:
-        """The meaningful words the matcher read in ``text``, with abbreviation expansions."""
+    def _query_terms(self, query: ReadQuery) -> list[str]:
+        """The meaningful words the matcher read as wanted, with abbreviation expansions."""
         terms: list[str] = []
-        for feature in self.analyzer_.features(text):
+        text = query.text
+        for feature in self.analyzer_.features(query.positive):
             word = (
                 text[feature.start : feature.end].lower() if feature.expansion is None else feature.expansion
             )

@@ -18,7 +18,7 @@ import numpy as np
 import scipy
 import sklearn
 
-from matching.documents import Document, corpus_hash
+from matching.documents import NEIGHBOURING_KIND, Document, corpus_hash
 from matching.index import KindIndex
 from matching.stored_index import StoredIndexError, kind_arrays, kind_entry, read_kind
 from matching.text import TextAnalyzer
@@ -169,7 +169,8 @@ def _kind_entries(state: dict[str, Any], files: Mapping[str, bytes], documents: 
     if not isinstance(kinds, list) or not all(isinstance(entry, dict) for entry in kinds):
         raise MatcherLoadError(f"{STATE} does not list the kinds of documents")
     names = [entry.get("kind") for entry in kinds]
-    if sorted(names, key=str) != sorted({document.kind for document in documents}):
+    indexed = {document.kind for document in documents} - {NEIGHBOURING_KIND}
+    if sorted(names, key=str) != sorted(indexed):
         raise MatcherLoadError(f"{STATE} indexes the kinds {names}, the documents are of other kinds")
     arrays = [entry.get("arrays") for entry in kinds]
     listed = sorted(name for name in files if _ARRAYS.fullmatch(name))
@@ -206,6 +207,7 @@ def read_matcher(cls: type, files: Mapping[str, bytes]) -> Any:
     matcher.documents_ = documents
     matcher.corpus_hash_ = manifest["corpus_hash"]
     matcher.indexes_ = indexes
+    matcher.rebuild_derived()
     return matcher
 
 

@@ -21,7 +21,7 @@ from portal.services.service_areas import all_service_areas
 logger = logging.getLogger(__name__)
 VERSION_CHECK_SECONDS = 2.0
 TEXT_FIELDS = ("name", "summary", "theme", "division")
-LIST_FIELDS = ("alternative_titles", "keywords", "abbreviations", "day_to_day", "skills")
+LIST_FIELDS = ("alternative_titles", "keywords", "abbreviations", "interests", "day_to_day", "skills")
 
 
 def area_document(area: ServiceArea) -> Document:

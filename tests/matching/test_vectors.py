@@ -18,6 +18,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from matching import Document, Matcher
 from matching.index import KindIndex
+from matching.matcher import ReadQuery
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 EDGE_CASES = [
@@ -111,7 +112,7 @@ def test_query_vectors_equal_transform(real_matcher: Matcher, texts: list[str]) 
     for index in _indexes(real_matcher):
         word, char = _float64_twin(index.word_vectorizer), _float64_twin(index.char_vectorizer)
         for text in texts:
-            view = real_matcher._view(index, text)
+            view = real_matcher._view(index, ReadQuery.of(text))
             _assert_same_rows(view.word, word.transform([text]))
             _assert_same_rows(view.char, char.transform([text]))
 
