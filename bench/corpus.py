@@ -14,13 +14,17 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 CONTENT = ROOT / "content"
 RESULTS = BENCH / "results"
-STYLES = ("job-title", "i-like", "task", "misspelling", "abbreviation")
+STYLES = ("job-title", "i-like", "task", "misspelling", "abbreviation", "statement", "formal-task")
 OFF_TOPIC = "off-topic"
+# Titles of professions next to healthcare science: nothing is "expected", and no answer should be confident.
+NEIGHBOURING = "neighbouring"
+NEIGHBOURING_KIND = "neighbouring-profession"
 PROFILE_FIELDS = (
     "name",
     "alternative_titles",
     "keywords",
     "abbreviations",
+    "interests",
     "summary",
     "day_to_day",
     "skills",
@@ -56,6 +60,13 @@ class Query:
     style: str
     expected: tuple[str, ...]
     acceptable: tuple[str, ...]
+    outside_field: str = ""
+    voice: str = ""
+
+    @property
+    def on_topic(self) -> bool:
+        """Whether the query is about healthcare science (so a confident answer is right)."""
+        return self.style in STYLES
 
 
 def taxonomy_slugs() -> list[str]:
@@ -85,6 +96,23 @@ def load_profiles() -> list[Record]:
     return records
 
 
+def load_neighbouring_professions() -> list[Record]:
+    """One record per profession in content/neighbouring-professions.yaml (none if the file is absent)."""
+    path = CONTENT / "neighbouring-professions.yaml"
+    if not path.exists():
+        return []
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return [
+        Record(
+            id=entry["id"],
+            fields={"name": entry["name"], "title": [str(title) for title in entry["titles"]]},
+            kind=NEIGHBOURING_KIND,
+            tags={"why": entry["why"], "learn_more_url": entry["learn_more_url"], "related": entry["related"]},
+        )
+        for entry in data.get("professions", [])
+    ]
+
+
 def _clean(value: object) -> str | list[str]:
     """A front matter value as a string or a list of strings."""
     if isinstance(value, list):
@@ -103,9 +131,11 @@ def load_queries(known: set[str] | None = None) -> list[Query]:
             style=entry["style"],
             expected=tuple(entry.get("expected") or ()),
             acceptable=tuple(entry.get("acceptable") or ()),
+            outside_field=entry.get("outside_field") or "",
+            voice=str(entry.get("voice") or ""),
         )
         unknown = set(query.expected + query.acceptable) - known
-        if query.style not in (*STYLES, OFF_TOPIC) or unknown:
+        if query.style not in (*STYLES, OFF_TOPIC, NEIGHBOURING) or unknown:
             raise ValueError(f"bad dev-set entry {query.query!r}: style {query.style}, unknown {unknown}")
         queries.append(query)
     return queries

@@ -121,3 +121,5 @@ class QueryResult:
     confident: bool
     query_terms: list[str]
     outside_field: OutsideField | None = None
+    # How likely it is that the query is about this kind of document at all (0 to 1).
+    confidence: float = 0.0

@@ -108,13 +108,28 @@ class KindIndex:
         """Character-view rows of single vocabulary words, each cut into n-grams as it is."""
         return tfidf_rows([self.word_char_analyzer(word) for word in words], self.char_vectorizer)
 
-    def scores(self, word: sp.csr_matrix, char: sp.csr_matrix, char_weight: float) -> np.ndarray:
-        """Fused cosine similarity of the query with every document of this kind, in [0, 1]."""
+    def view_scores(self, word: sp.csr_matrix, char: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+        """Cosine similarity of the query with every document of this kind, word view and character view."""
         # Match the index's precision: mixing them would make scipy convert the whole index each query.
         word_t, char_t = self.matrices["word_t"], self.matrices["char_t"]
         word_scores = (word.astype(word_t.dtype) @ word_t).toarray().ravel().astype(np.float64)
         char_scores = (char.astype(char_t.dtype) @ char_t).toarray().ravel().astype(np.float64)
+        return word_scores, char_scores
+
+    def scores(self, word: sp.csr_matrix, char: sp.csr_matrix, char_weight: float) -> np.ndarray:
+        """Fused cosine similarity of the query with every document of this kind, in [0, 1]."""
+        word_scores, char_scores = self.view_scores(word, char)
         return np.clip((1.0 - char_weight) * word_scores + char_weight * char_scores, 0.0, 1.0)
+
+    def field_similarities(self, query: sp.csr_matrix, rows: list[int]) -> np.ndarray:
+        """``(len(rows), fields)``: each field's share of the word cosine of the query with each row."""
+        fields, count = len(self.field_names), len(self.rows)
+        if not rows:
+            return np.zeros((0, fields))
+        stacked = np.array([f * count + row for row in rows for f in range(fields)], dtype=np.int64)
+        matrix = self.matrices["fields"]
+        shares = matrix[stacked] @ query.astype(matrix.dtype).T
+        return np.asarray(shares.toarray(), dtype=np.float64).reshape(len(rows), fields)
 
     def field_contributions(
         self, query: sp.csr_matrix, rows: list[int]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +25,14 @@ from matching.explain import QueryView, dislike_reasons, explain, understood_sha
 from matching.index import KindIndex, build_kind_index
 from matching.negation import NegatedSpan, negated_spans
 from matching.persistence import load_matcher, matcher_files, read_matcher, save_matcher
+from matching.ranking import (
+    CANDIDATES,
+    CONFIDENCE_FEATURES,
+    RANKED_FIELDS,
+    RANKING_FEATURES,
+    LearnedModel,
+    shipped_model,
+)
 from matching.text import TextAnalyzer, title_key
 from matching.titles import TitleIndex
 
@@ -37,6 +45,9 @@ NEIGHBOUR_MIN_LIKENESS = 0.5
 NEIGHBOUR_MARGIN = 0.05
 # How much a document loses for each unit of likeness to what the person said they do not want.
 DISLIKE_WEIGHT = 1.0
+# With a learned model, scores are probabilities: "best" needs an even chance, "great" a small one.
+LEARNED_THRESHOLDS = {"non_match": 0.05, "strong": 0.5}
+CONFIDENT_PROBABILITY = 0.5
 
 
 def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
@@ -97,6 +108,10 @@ class _KindSearch:
     scores: np.ndarray
     rows: list[int]
     overlaps: bool
+    char_scores: np.ndarray
+    # The fixed-weight scores, when ``scores`` are a learned model's probabilities.
+    fused: np.ndarray | None = None
+    model: LearnedModel | None = None
 
 
 class Matcher(BaseEstimator):
@@ -113,6 +128,9 @@ class Matcher(BaseEstimator):
     best_margin : how far (as a share of its score) the top match must lead to be the "best" fit.
     great_ratio : matches scoring at least this share of the top score are a "great" fit.
     max_reasons : reasons given per match.
+    learned : order service areas, and say whether the matcher is confident, with the models fitted on
+        the development set (``matching/model.json``); False keeps the fixed weights and the thresholds
+        calibrated at fit time for every kind.
     """
 
     def __init__(
@@ -126,6 +144,7 @@ class Matcher(BaseEstimator):
         best_margin: float = 0.1,
         great_ratio: float = 0.75,
         max_reasons: int = 3,
+        learned: bool = True,
     ) -> None:
         self.field_weights = field_weights
         self.abbreviations = abbreviations
@@ -136,6 +155,7 @@ class Matcher(BaseEstimator):
         self.best_margin = best_margin
         self.great_ratio = great_ratio
         self.max_reasons = max_reasons
+        self.learned = learned
 
     def _check_parameters(self) -> None:
         if not 0.0 <= self.char_weight <= 1.0:
@@ -155,19 +175,28 @@ class Matcher(BaseEstimator):
         self.documents_ = documents
         self.corpus_hash_ = corpus_hash(documents)
         self.indexes_: dict[str, KindIndex] = {}
+        self.model_: LearnedModel | None = shipped_model() if self.learned else None
         self.rebuild_derived()
         for kind in sorted({document.kind for document in documents} - {NEIGHBOURING_KIND}):
             rows = np.array([i for i, d in enumerate(documents) if d.kind == kind], dtype=np.int64)
             members = [documents[i] for i in rows]
             index = build_kind_index(members, rows, self.analyzer_, weights, tuple(self.char_ngram_range))
+            self.indexes_[kind] = index
+            if self._model_for(kind) is not None:
+                # The learned confidence replaces the calibrated threshold; scores are probabilities.
+                index.thresholds = dict(LEARNED_THRESHOLDS)
+                continue
             index.thresholds = calibrate(
                 members,
                 weights,
-                lambda text, i=index: self._scores(i, text),
+                lambda text, i=index: self._search(i, ReadQuery.of(text), 0, None).scores,
                 lambda text, i=index: self._confidence_score(self._search(i, ReadQuery.of(text), 1, None)),
             )
-            self.indexes_[kind] = index
         return self
+
+    def _model_for(self, kind: str) -> LearnedModel | None:
+        model = getattr(self, "model_", None)
+        return model if model is not None and model.kind == kind else None
 
     def rebuild_derived(self) -> None:
         """Rebuild what is cheap to work out again from the documents (after a fit or a load)."""
@@ -175,6 +204,9 @@ class Matcher(BaseEstimator):
         self.positions_: dict[tuple[str, str], int] = {
             (document.kind, document.id): position for position, document in enumerate(self.documents_)
         }
+        parents = {str(document.tags.get("parent", "")) for document in self.documents_}
+        # A broad area is the parent of others: a generic title should find it before its children.
+        self.broad_ = np.array([document.id in parents for document in self.documents_], dtype=np.float64)
 
     def _view(self, index: KindIndex, query: ReadQuery) -> QueryView:
         features = self.analyzer_.features(query.positive)
@@ -200,18 +232,79 @@ class Matcher(BaseEstimator):
                 view.dislike_scores = index.scores(word, char, self.char_weight)
         return view
 
-    def _scores(self, index: KindIndex, text: str) -> np.ndarray:
-        return self._search(index, ReadQuery.of(text), 0, None).scores
-
     def _search(
         self, index: KindIndex, query: ReadQuery, k: int, accept: Callable[[Document], bool] | None
     ) -> _KindSearch:
+        """Fused scores for every document, less their likeness to what the person does not want."""
         view = self._view(index, query)
-        scores = index.scores(view.word, view.char, self.char_weight)
+        word, char = index.view_scores(view.word, view.char)
+        scores = np.clip((1.0 - self.char_weight) * word + self.char_weight * char, 0.0, 1.0)
         if view.dislike_scores is not None:
             scores = np.clip(scores - DISLIKE_WEIGHT * view.dislike_scores, 0.0, 1.0)
         overlaps = view.word.nnz > 0 or any(view.similar.values())
-        return _KindSearch(index, view, scores, top_rows(scores, k, self._acceptor(index, accept)), overlaps)
+        rows = top_rows(scores, k, self._acceptor(index, accept))
+        return _KindSearch(index, view, scores, rows, overlaps, char)
+
+    def _candidates(self, search: _KindSearch, text: str, k: int, accept) -> list[int]:
+        """Rows worth re-ranking: the best fused scores, and any document titled exactly as the query."""
+        check = self._acceptor(search.index, accept)
+        rows = top_rows(search.scores, max(CANDIDATES, k), check)
+        exact = [r for r in search.index.titles.get(title_key(text), []) if check is None or check(r)]
+        return rows + [row for row in exact if row not in rows]
+
+    def ranking_features(self, search: _KindSearch, text: str, rows: list[int]) -> np.ndarray:
+        """One row of ``RANKING_FEATURES`` per candidate row (see ``matching.ranking``)."""
+        index, view = search.index, search.view
+        values = np.zeros((len(rows), len(RANKING_FEATURES)))
+        if not rows:
+            return values
+        shares = index.field_similarities(view.word, rows)
+        for position, name in enumerate(index.field_names):
+            if name in RANKED_FIELDS:
+                values[:, RANKING_FEATURES.index(f"word:{name}")] = shares[:, position]
+        column = {name: RANKING_FEATURES.index(name) for name in RANKING_FEATURES}
+        fused = search.scores[rows]
+        exact = set(index.titles.get(title_key(text), []))
+        values[:, column["char"]] = search.char_scores[rows]
+        values[:, column["fused"]] = fused
+        values[:, column["relative"]] = fused / max(float(search.scores.max()), 1e-9)
+        values[:, column["exact_title"]] = [row in exact for row in rows]
+        values[:, column["understood"]] = [understood_share(view, index, row) for row in rows]
+        if view.dislike_scores is not None:
+            values[:, column["dislike"]] = view.dislike_scores[rows]
+        values[:, column["broad"]] = self.broad_[index.rows[rows]]
+        return values
+
+    def _rerank(self, search: _KindSearch, model: LearnedModel, text: str, k: int, accept) -> _KindSearch:
+        """The candidates ordered by the learned model's probability that each is what the person wants."""
+        candidates = self._candidates(search, text, k, accept)
+        probabilities = model.ranking.probability(self.ranking_features(search, text, candidates))
+        scores = np.zeros_like(search.scores)
+        scores[candidates] = probabilities
+        rows = top_rows(scores, k, self._acceptor(search.index, accept))
+        return replace(search, scores=scores, rows=rows, fused=search.scores)
+
+    def confidence_features(self, search: _KindSearch, query: ReadQuery) -> np.ndarray:
+        """One row of ``CONFIDENCE_FEATURES`` for a re-ranked search (see ``matching.ranking``)."""
+        values = np.zeros(len(CONFIDENCE_FEATURES))
+        column = {name: CONFIDENCE_FEATURES.index(name) for name in CONFIDENCE_FEATURES}
+        words = [f for f in search.view.features if " " not in f.name]
+        likeness = self.titles_.likeness(query.positive, [f.name for f in search.view.features])
+        values[column["area_title"]] = likeness.area
+        values[column["neighbour_title"]] = likeness.neighbour
+        values[column["words"]] = np.log1p(len(words))
+        vocabulary = search.index.word_vectorizer.vocabulary_
+        unknown = [f for f in words if f.name not in vocabulary and not search.view.similar.get(f.name)]
+        values[column["unknown_words"]] = len(unknown) / len(words) if words else 1.0
+        if not search.rows:
+            return values
+        top = search.rows[0]
+        second = float(search.scores[search.rows[1]]) if len(search.rows) > 1 else 0.0
+        values[column["top_probability"]] = float(search.scores[top])
+        values[column["lead"]] = float(search.scores[top]) - second
+        values[column["top_fused"]] = float(search.fused[top]) if search.fused is not None else 0.0
+        values[column["understood"]] = understood_share(search.view, search.index, top)
+        return values
 
     def _acceptor(self, index: KindIndex, accept: Callable[[Document], bool] | None):
         """``accept`` as a test on rows of ``index``, or None when every row is acceptable."""
@@ -226,7 +319,7 @@ class Matcher(BaseEstimator):
         lift = max(float(scores.max()) - float(scores[rows].min()), 0.0) + TITLE_MARGIN
         scores[rows] = np.minimum(scores[rows] + lift, 1.0)
         check = self._acceptor(search.index, accept)
-        return _KindSearch(search.index, search.view, scores, top_rows(scores, k, check), search.overlaps)
+        return replace(search, scores=scores, rows=top_rows(scores, k, check))
 
     def _put_first(self, search: _KindSearch, ids: tuple[str, ...], k: int, accept) -> _KindSearch:
         """The documents with these ids first (best score first), then the rest as ranked."""
@@ -239,7 +332,7 @@ class Matcher(BaseEstimator):
         check = self._acceptor(search.index, accept)
         first = [row for row in first if check is None or check(row)]
         rest = [row for row in top_rows(search.scores, k, check) if row not in first]
-        return _KindSearch(search.index, search.view, search.scores, (first + rest)[:k], search.overlaps)
+        return replace(search, rows=(first + rest)[:k])
 
     def _outside_field(self, query: ReadQuery) -> OutsideField | None:
         """The neighbouring profession the query names: more like one of its titles than any area's."""
@@ -278,12 +371,47 @@ class Matcher(BaseEstimator):
         top = search.rows[0]
         return float(search.scores[top]) * understood_share(search.view, search.index, top)
 
-    def _confident(self, search: _KindSearch) -> bool:
+    def _kind_search(self, kind: str, query: ReadQuery, k: int, accept) -> _KindSearch:
+        search = self._search(self.indexes_[kind], query, k, accept)
+        model = self._model_for(kind)
+        if model is not None:
+            search = self._rerank(search, model, query.text, k, accept)
+            search.model = model
+        return self._lift_exact_titles(search, query.text, k, accept)
+
+    def _confidence(self, search: _KindSearch, query: ReadQuery) -> float:
+        """How likely the query is to be about this kind of document: 0 to 1, confident from one half.
+
+        With a learned model this is its probability; otherwise 1 or 0 by the calibrated threshold.
+        """
+        if search.model is not None:
+            values = self.confidence_features(search, query)
+            return float(search.model.confidence.probability(values[None, :])[0])
         threshold = self.min_confident_score
         if threshold is None:
             threshold = search.index.thresholds["non_match"]
         score = self._confidence_score(search)
-        return score > 0.0 and score >= threshold
+        return 1.0 if score > 0.0 and score >= threshold else 0.0
+
+    def candidate_features(self, text: str, kind: str = "service-area") -> tuple[list[str], np.ndarray]:
+        """The ids of the documents the learned model would re-rank for ``text``, and their features.
+
+        For fitting a model (``bench/train_ranker.py``): the same rows and features a query uses.
+        """
+        check_is_fitted(self, "indexes_", msg=_NOT_FITTED)
+        search = self._search(self.indexes_[kind], ReadQuery.of(text), 0, None)
+        rows = self._candidates(search, text, 0, None)
+        ids = [self.documents_[search.index.rows[row]].id for row in rows]
+        return ids, self.ranking_features(search, text, rows)
+
+    def query_confidence_features(self, text: str, model: LearnedModel, k: int = 10) -> np.ndarray:
+        """The confidence features of ``text`` once ``model`` has ranked its kind (for fitting)."""
+        check_is_fitted(self, "indexes_", msg=_NOT_FITTED)
+        query = ReadQuery.of(text)
+        search = self._search(self.indexes_[model.kind], query, k, None)
+        search = self._rerank(search, model, text, k, None)
+        search = self._lift_exact_titles(search, text, k, None)
+        return self.confidence_features(search, query)
 
     def query(
         self,
@@ -304,11 +432,7 @@ class Matcher(BaseEstimator):
             raise ValueError(f"k must not be negative, got {k}")
         query = ReadQuery.of(text)
         kinds = sorted(self.indexes_) if kind is None else [kind]
-        searches = [
-            self._lift_exact_titles(self._search(self.indexes_[name], query, k, filter), text, k, filter)
-            for name in kinds
-            if name in self.indexes_
-        ]
+        searches = [self._kind_search(name, query, k, filter) for name in kinds if name in self.indexes_]
         outside = self._outside_field(query) if kind == "service-area" and searches else None
         if outside is not None:
             searches = [self._put_first(searches[0], outside.related, k, filter)]
@@ -318,7 +442,8 @@ class Matcher(BaseEstimator):
         terms = self._query_terms(query)
         if not ranked:
             return QueryResult([], False, terms, outside)
-        confident = outside is None and self._confident(ranked[0][3])
+        confidence = self._confidence(ranked[0][3], query)
+        confident = outside is None and confidence >= CONFIDENT_PROBABILITY
         thresholds = ranked[0][3].index.thresholds
         bands = fit_bands(
             [item[0] for item in ranked], confident, thresholds, self.best_margin, self.great_ratio
@@ -334,7 +459,7 @@ class Matcher(BaseEstimator):
             )
             for (score, position, row, search), band in zip(ranked, bands, strict=True)
         ]
-        return QueryResult(matches, confident, terms, outside)
+        return QueryResult(matches, confident, terms, outside, confidence)
 
     def _reasons(
         self, searches: list[_KindSearch], ranked: list[tuple]

@@ -20,10 +20,12 @@ import sklearn
 
 from matching.documents import NEIGHBOURING_KIND, Document, corpus_hash
 from matching.index import KindIndex
+from matching.ranking import LearnedModel, ModelError
 from matching.stored_index import StoredIndexError, kind_arrays, kind_entry, read_kind
 from matching.text import TextAnalyzer
 
-FORMAT_VERSION = 2
+# 3: the learned ranking and confidence model is saved with the index.
+FORMAT_VERSION = 3
 MANIFEST = "manifest.json"
 DOCUMENTS = "documents.json"
 STATE = "state.json"
@@ -73,7 +75,8 @@ def matcher_files(matcher: Any) -> dict[str, bytes]:
         files[arrays] = kind_arrays(index)
         kinds.append(kind_entry(kind, index, arrays, matcher.analyzer_))
     parameters = _jsonable(matcher.get_params())
-    state = {"parameters": parameters, "kinds": kinds}
+    model = matcher.model_.to_json() if matcher.model_ is not None else None
+    state = {"parameters": parameters, "kinds": kinds, "model": model}
     files[STATE] = json.dumps(state, ensure_ascii=False, sort_keys=True).encode()
     manifest = {
         "format_version": FORMAT_VERSION,
@@ -179,8 +182,19 @@ def _kind_entries(state: dict[str, Any], files: Mapping[str, bytes], documents: 
     return kinds
 
 
+def _model(state: dict[str, Any]) -> LearnedModel | None:
+    """The learned model saved with the index (None when it was fitted without one)."""
+    if state.get("model") is None:
+        return None
+    try:
+        return LearnedModel.from_json(state["model"])
+    except ModelError as error:
+        raise MatcherLoadError(f"{STATE}: {error}") from error
+
+
 def _indexes(files: Mapping[str, bytes], matcher: Any, documents: list[Document]) -> dict[str, KindIndex]:
     state = _json_object(files, STATE)
+    matcher.model_ = _model(state)
     if state.get("parameters") != _jsonable(matcher.get_params()):
         raise MatcherLoadError("the manifest's parameters differ from those the index was fitted with")
     indexes = {}

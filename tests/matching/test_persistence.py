@@ -32,7 +32,7 @@ def _answers(matcher: Matcher, kind: str | None = "service-area") -> list:
 
 def test_manifest_describes_the_index(matcher: Matcher, saved: Path) -> None:
     manifest = json.loads((saved / "manifest.json").read_text())
-    assert manifest["format_version"] == 2
+    assert manifest["format_version"] == 3
     assert set(manifest["library_versions"]) == {"numpy", "scipy", "scikit-learn", "python"}
     assert manifest["corpus_hash"] == matcher.corpus_hash_
     assert manifest["document_count"] == len(matcher.documents_)
