@@ -10,10 +10,13 @@ import tracemalloc
 from collections.abc import Sequence
 
 from corpus import (
+    NEIGHBOURING,
     OFF_TOPIC,
     Query,
     Record,
     load_abbreviations,
+    load_everyday_words,
+    load_neighbouring_professions,
     load_profiles,
     load_queries,
     synthetic_opportunities,
@@ -71,27 +74,50 @@ def load_matching():
         return None, f"matching cannot be imported: {error}"
 
 
+def confidence_figures(queries: Sequence[Query], results: Sequence) -> dict:
+    """Confident shares by style; neighbouring titles: not confident, and named as the right profession."""
+    by_style: dict[str, list[bool]] = {}
+    for query, result in zip(queries, results, strict=True):
+        by_style.setdefault(query.style, []).append(bool(result.confident))
+    on = [r.confident for q, r in zip(queries, results, strict=True) if q.on_topic]
+    off = [r.confident for q, r in zip(queries, results, strict=True) if q.style == OFF_TOPIC]
+    near = [(q, r) for q, r in zip(queries, results, strict=True) if q.style == NEIGHBOURING]
+    return {
+        "confident_by_style": {style: sum(flags) / len(flags) for style, flags in by_style.items()},
+        "on_topic_confident": sum(on) / max(1, len(on)),
+        "off_topic_not_confident": sum(1 for flag in off if not flag) / max(1, len(off)),
+        "neighbouring_not_confident": sum(1 for _, r in near if not r.confident) / max(1, len(near)),
+        "neighbouring_named": sum(
+            1 for q, r in near if r.outside_field is not None and r.outside_field.id == q.outside_field
+        )
+        / max(1, len(near)),
+        "neighbouring_named_any": sum(1 for _, r in near if r.outside_field is not None) / max(1, len(near)),
+        "on_topic_named_outside": sum(
+            1 for q, r in zip(queries, results, strict=True) if q.on_topic and r.outside_field is not None
+        ),
+    }
+
+
 def run_ours(matching, profiles, opportunities, queries, abbreviations, repeats: int) -> dict:
     """Our matcher: quality on the profiles, then latency, build time and memory with opportunities added."""
-    to_docs = [matching.Document(id=r.id, fields=r.fields, kind=r.kind, tags=r.tags) for r in profiles]
-    matcher = matching.Matcher(abbreviations=abbreviations).fit(to_docs)
+    words = load_everyday_words()
+    professions = load_neighbouring_professions()
+
+    def matcher_for(records, learned: bool = True):
+        docs = [matching.Document(id=r.id, fields=r.fields, kind=r.kind, tags=r.tags) for r in records]
+        return matching.Matcher(abbreviations=abbreviations, everyday_words=words, learned=learned).fit(docs)
+
+    fixed = matcher_for(profiles + professions, learned=False)
+    fixed_results = [fixed.query(query.query, k=CUTOFF) for query in queries]
+    del fixed
+    matcher = matcher_for(profiles + professions)
     results = [matcher.query(query.query, k=CUTOFF) for query in queries]
     rankings = [[match.id for match in result.matches] for result in results]
-    off_topic = [
-        result.confident for query, result in zip(queries, results, strict=True) if query.style == OFF_TOPIC
-    ]
-    on_topic = [
-        result.confident for query, result in zip(queries, results, strict=True) if query.style != OFF_TOPIC
-    ]
-
-    full_docs = to_docs + [
-        matching.Document(id=r.id, fields=r.fields, kind=r.kind, tags=r.tags) for r in opportunities
-    ]
     del matcher
     gc.collect()
     rss_before = max_rss_mb()
     started = time.perf_counter()
-    full = matching.Matcher(abbreviations=abbreviations).fit(full_docs)
+    full = matcher_for(profiles + professions + opportunities)
     build_s = time.perf_counter() - started
     rss_growth = max_rss_mb() - rss_before
 
@@ -113,22 +139,42 @@ def run_ours(matching, profiles, opportunities, queries, abbreviations, repeats:
     del full
     gc.collect()
     tracemalloc.start()
-    matching.Matcher(abbreviations=abbreviations).fit(full_docs)
+    matcher_for(profiles + professions + opportunities)
     _, traced_peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
 
+    confidence = confidence_figures(queries, results)
     return {
         "system": "Ours (matching.Matcher)",
         "status": "ok",
         "quality": score_rankings(queries, rankings),
+        "quality_fixed_weights": score_rankings(
+            queries, [[match.id for match in result.matches] for result in fixed_results]
+        ),
         "quality_with_opportunities": score_rankings(queries, full_rankings),
-        "off_topic_not_confident": sum(1 for flag in off_topic if not flag) / max(1, len(off_topic)),
-        "on_topic_confident": sum(1 for flag in on_topic if flag) / max(1, len(on_topic)),
-        "latency_ms": {**percentiles_ms(samples), "documents": len(full_docs)},
+        "confidence": confidence,
+        "confidence_fixed_weights": confidence_figures(queries, fixed_results),
+        "off_topic_not_confident": confidence["off_topic_not_confident"],
+        "on_topic_confident": confidence["on_topic_confident"],
+        "latency_ms": {**percentiles_ms(samples), "documents": len(profiles) + len(opportunities)},
         "opportunity_latency_ms": percentiles_ms(opportunity_samples),
         "build_s": build_s,
         "memory_mb": {"fit_traced_peak": traced_peak / 2**20, "rss_growth_during_fit": rss_growth},
         "per_query": per_query(queries, rankings),
+        "answers": [
+            {
+                "query": query.query,
+                "style": query.style,
+                "confident": result.confident,
+                "confidence": round(result.confidence, 3),
+                "outside_field": result.outside_field.id if result.outside_field else None,
+                "top3": [
+                    {"id": match.id, "fit": match.fit, "reasons": [reason.text for reason in match.reasons]}
+                    for match in result.matches[:3]
+                ],
+            }
+            for query, result in zip(queries, results, strict=True)
+        ],
     }
 
 

@@ -96,6 +96,14 @@ def load_profiles() -> list[Record]:
     return records
 
 
+def load_everyday_words() -> dict[str, list[str]]:
+    """Everyday word -> the words of the work, from content/everyday-words.yaml (empty if absent)."""
+    path = CONTENT / "everyday-words.yaml"
+    if not path.exists():
+        return {}
+    return dict((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("words") or {})
+
+
 def load_neighbouring_professions() -> list[Record]:
     """One record per profession in content/neighbouring-professions.yaml (none if the file is absent)."""
     path = CONTENT / "neighbouring-professions.yaml"
@@ -107,7 +115,11 @@ def load_neighbouring_professions() -> list[Record]:
             id=entry["id"],
             fields={"name": entry["name"], "title": [str(title) for title in entry["titles"]]},
             kind=NEIGHBOURING_KIND,
-            tags={"why": entry["why"], "learn_more_url": entry["learn_more_url"], "related": entry["related"]},
+            tags={
+                "why": entry["why"],
+                "learn_more_url": entry["learn_more_url"],
+                "related": entry["related"],
+            },
         )
         for entry in data.get("professions", [])
     ]

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from corpus import OFF_TOPIC, RESULTS, STYLES, Query
+from corpus import RESULTS, STYLES, Query
 
 CUTOFF = 10
 
@@ -26,10 +26,10 @@ def first_hit_rank(ranking: Sequence[str], wanted: Sequence[str], cutoff: int = 
 
 
 def score_rankings(queries: Sequence[Query], rankings: Sequence[Sequence[str]]) -> dict[str, dict]:
-    """Per-style and overall top-1, top-3, top-3 incl. acceptable and MRR@10 (off-topic queries skipped)."""
+    """Per-style and overall top-1, top-3, top-3 incl. acceptable and MRR@10 (on-topic queries only)."""
     rows: dict[str, list[tuple[int | None, int | None]]] = {style: [] for style in STYLES}
     for query, ranking in zip(queries, rankings, strict=True):
-        if query.style == OFF_TOPIC:
+        if not query.on_topic:
             continue
         rank = first_hit_rank(ranking, query.expected)
         loose = first_hit_rank(ranking, query.expected + query.acceptable)

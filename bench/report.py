@@ -6,7 +6,17 @@ import json
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
-STYLES = ("job-title", "i-like", "task", "misspelling", "abbreviation", "overall")
+STYLES = (
+    "job-title",
+    "i-like",
+    "task",
+    "misspelling",
+    "abbreviation",
+    "statement",
+    "formal-task",
+    "overall",
+)
+CONFIDENCE_STYLES = (*STYLES[:-1], "off-topic", "neighbouring")
 ORDER = ("ours", "bm25", "embeddings")
 NAMES = {"ours": "Ours", "bm25": "BM25", "embeddings": "Embeddings"}
 
@@ -42,6 +52,14 @@ def quality_table(systems: dict) -> list[str]:
                     f"| {style} | {quality['n']} | {name} | {pct(quality['top1'])} | {pct(quality['top3'])} "
                     f"| {pct(quality['top3_acceptable'])} | {quality['mrr']:.3f} |"
                 )
+    fixed = systems.get("ours", {}).get("quality_fixed_weights", {})
+    for style in STYLES:
+        quality = fixed.get(style)
+        if quality:
+            lines.append(
+                f"| {style} | {quality['n']} | Ours, fixed weights | {pct(quality['top1'])} "
+                f"| {pct(quality['top3'])} | {pct(quality['top3_acceptable'])} | {quality['mrr']:.3f} |"
+            )
     full = systems.get("ours", {}).get("quality_with_opportunities", {}).get("overall")
     if full:
         lines.append(
@@ -85,6 +103,28 @@ def speed_table(systems: dict) -> list[str]:
             f'| Ours, `kind="opportunity"` | same index | {opportunity["p50"]:.2f} ms '
             f"| {opportunity['p95']:.2f} ms | | |"
         )
+    return lines
+
+
+def confidence_table(systems: dict) -> list[str]:
+    """Share of each style's queries answered confidently, learned and fixed weights."""
+    ours = systems.get("ours", {})
+    if "confidence" not in ours:
+        return []
+    learned, fixed = ours["confidence"], ours.get("confidence_fixed_weights", {})
+    lines = ["| Style | Confident (learned) | Confident (fixed weights) |", "|---|---:|---:|"]
+    for style in CONFIDENCE_STYLES:
+        share = learned["confident_by_style"].get(style)
+        if share is not None:
+            before = fixed.get("confident_by_style", {}).get(style)
+            lines.append(f"| {style} | {pct(share)} | {pct(before) if before is not None else '-'} |")
+    lines += [
+        "",
+        f"Neighbouring-profession titles: {pct(learned['neighbouring_not_confident'])} not confident, "
+        f"{pct(learned['neighbouring_named_any'])} answered with `outside_field`, "
+        f"{pct(learned['neighbouring_named'])} with the profession the dev set names; "
+        f"on-topic queries given an `outside_field`: {learned['on_topic_named_outside']}.",
+    ]
     return lines
 
 
@@ -141,7 +181,8 @@ def render() -> str:
         f"{env.get('python', '?')}, {env.get('machine', '?')}, {env.get('pinning', '?')}.",
         "",
     ]
-    parts = [*head, *quality_table(systems), "", *speed_table(systems), "", *goals(systems)]
+    parts = [*head, *quality_table(systems), "", *confidence_table(systems), "", *speed_table(systems)]
+    parts += ["", *goals(systems)]
     missing = skipped(systems)
     if missing:
         parts += ["", "Not run:", *missing]

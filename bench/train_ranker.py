@@ -8,6 +8,9 @@ negative, and `acceptable` areas are left out (neither right nor wrong). Confide
 regression on each query's features, on-topic queries positive; off-topic and neighbouring-profession
 queries, the library's own off-topic sentences and random letters negative.
 
+The confidence model weighs the two classes equally (on-topic queries outnumber the rest four to one
+in the dev set), so an even chance means "as likely on-topic as not" rather than the dev set's mix.
+
 Cross-validation splits the queries (never the pairs of one query) into five folds; each fold's
 queries are answered by models fitted on the other four, through the real ``Matcher.query``. The
 report gives those held-out figures beside the held-in ones (fitted and scored on everything) and the
@@ -17,6 +20,7 @@ fixed weights, plus a reliability table of the held-out confidence.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
 from collections import defaultdict
@@ -28,6 +32,7 @@ from corpus import (
     STYLES,
     Query,
     load_abbreviations,
+    load_everyday_words,
     load_neighbouring_professions,
     load_profiles,
     load_queries,
@@ -49,7 +54,18 @@ KIND = "service-area"
 RANKING_C = (0.1, 0.3, 1.0, 3.0, 10.0)
 CONFIDENCE_C = 1.0
 CUTOFF = 10
+DISLIKE = RANKING_FEATURES.index("dislike")
+# Per unit of likeness to what the person does not want, in log-odds: a typical likeness of 0.2 to a
+# disliked word's area multiplies the odds by about e^-4.
+DISLIKE_COEFFICIENT = -20.0
 RELIABILITY_BINS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0001)
+
+
+def fixed_matcher() -> matching.Matcher:
+    """The matcher with fixed weights only, over the profiles and the neighbouring professions."""
+    return matching.Matcher(
+        abbreviations=load_abbreviations(), everyday_words=load_everyday_words(), learned=False
+    ).fit(documents())
 
 
 def documents() -> list[matching.Document]:
@@ -65,9 +81,12 @@ def folded(scaler: StandardScaler, model: LogisticRegression, features: Sequence
     return LinearModel(tuple(features), weights, intercept)
 
 
-def fit_linear(values: np.ndarray, labels: np.ndarray, c: float, features: Sequence[str]) -> LinearModel:
+def fit_linear(
+    values: np.ndarray, labels: np.ndarray, c: float, features: Sequence[str], balanced: bool = False
+) -> LinearModel:
     scaler = StandardScaler().fit(values)
-    model = LogisticRegression(C=c, max_iter=2000).fit(scaler.transform(values), labels)
+    weights = "balanced" if balanced else None
+    model = LogisticRegression(C=c, max_iter=2000, class_weight=weights).fit(scaler.transform(values), labels)
     return folded(scaler, model, features)
 
 
@@ -91,7 +110,15 @@ class PairSet:
 
     def ranking_model(self, query_numbers: Sequence[int], c: float) -> LinearModel:
         chosen = np.isin(self.owner, list(query_numbers))
-        return fit_linear(self.values[chosen], self.labels[chosen], c, RANKING_FEATURES)
+        values = self.values[chosen].copy()
+        # Dislikes are set, not learned: the fixed-weight scores already subtract them, so the few
+        # disliked candidates left are the ones that share a word with the dislike by chance, and a
+        # fitted weight comes out positive. A stated dislike must only ever push an area down.
+        values[:, DISLIKE] = 0.0
+        model = fit_linear(values, self.labels[chosen], c, RANKING_FEATURES)
+        coefficients = model.coefficients.copy()
+        coefficients[DISLIKE] = DISLIKE_COEFFICIENT
+        return LinearModel(model.features, coefficients, model.intercept)
 
 
 def placeholder_confidence() -> LinearModel:
@@ -133,7 +160,7 @@ def confidence_values(matcher, texts: Sequence[str], ranking: LinearModel) -> np
 
 def reliability(probabilities: np.ndarray, labels: np.ndarray) -> list[dict[str, float]]:
     rows = []
-    for low, high in zip(RELIABILITY_BINS, RELIABILITY_BINS[1:], strict=False):
+    for low, high in itertools.pairwise(RELIABILITY_BINS):
         chosen = (probabilities >= low) & (probabilities < high)
         if chosen.any():
             rows.append(
@@ -186,7 +213,9 @@ def cross_validate(matcher, pairs: PairSet, queries, c: float) -> dict:
         texts = [examples[i][0] for i in range(len(examples))]
         values = confidence_values(matcher, texts, ranking)
         labels = np.array([label for _, label, _ in examples])
-        confidence = fit_linear(values[example_train], labels[example_train], CONFIDENCE_C, CONFIDENCE_FEATURES)
+        confidence = fit_linear(
+            values[example_train], labels[example_train], CONFIDENCE_C, CONFIDENCE_FEATURES, balanced=True
+        )
         probabilities[example_test] = confidence.probability(values[example_test])
     matcher.model_ = None
     return {
@@ -219,7 +248,7 @@ def main() -> None:
 
     queries = load_queries()
     on_topic = [q for q in queries if q.on_topic]
-    fixed = matching.Matcher(abbreviations=load_abbreviations(), learned=False).fit(documents())
+    fixed = fixed_matcher()
     fixed_quality = ranking_quality(fixed, on_topic)
     pairs = PairSet(fixed, on_topic)
     recall = np.mean([pairs.labels[pairs.owner == n].any() for n in range(len(on_topic))])
@@ -230,7 +259,7 @@ def main() -> None:
     examples = confidence_examples(queries)
     values = confidence_values(fixed, [text for text, _, _ in examples], ranking)
     labels = np.array([label for _, label, _ in examples])
-    confidence = fit_linear(values, labels, CONFIDENCE_C, CONFIDENCE_FEATURES)
+    confidence = fit_linear(values, labels, CONFIDENCE_C, CONFIDENCE_FEATURES, balanced=True)
     counts = defaultdict(int)
     for query in queries:
         counts[query.style] += 1
@@ -283,9 +312,12 @@ def print_table(result: dict) -> None:
         report = result[name]["confidence"]
         print(
             f"{name}: on-topic confident {report['on_topic_confident']:.1%}, "
-            f"not-on-topic not confident {report['off_topic_not_confident']:.1%}, brier {report['brier']:.3f}"
+            f"not-on-topic not confident {report['off_topic_not_confident']:.1%}, "
+            f"brier {report['brier']:.3f}"
         )
-        print("  by style: " + ", ".join(f"{s} {v:.0%}" for s, v in report["confidence_share_by_style"].items()))
+        print(
+            "  by style: " + ", ".join(f"{s} {v:.0%}" for s, v in report["confidence_share_by_style"].items())
+        )
 
 
 if __name__ == "__main__":

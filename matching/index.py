@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -43,17 +44,46 @@ def _field_texts(documents: Sequence[Document], name: str) -> list[str]:
 
 
 def _weighted_fields(
-    vectorizer: TfidfVectorizer, documents: Sequence[Document], names: list[str], weights: list[float]
+    vectorizer: TfidfVectorizer, terms: dict[str, list[list[str]]], names: list[str], weights: list[float]
 ) -> list[sp.csr_matrix]:
     """Per-field TF-IDF matrices scaled so that they add up to each document's unit-length vector."""
     pairs = zip(names, weights, strict=True)
-    parts = [weight * vectorizer.transform(_field_texts(documents, name)) for name, weight in pairs]
+    parts = [weight * tfidf_rows(terms[name], vectorizer).astype(vectorizer.dtype) for name, weight in pairs]
     total = parts[0].copy()
     for part in parts[1:]:
         total = total + part
     norms = np.sqrt(np.asarray(total.multiply(total).sum(axis=1)).ravel())
     scale = sp.diags(np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0))
     return [sp.csr_matrix(scale @ part, dtype=part.dtype) for part in parts]
+
+
+def _as_given(terms: list[str]) -> list[str]:
+    return terms
+
+
+def _fit_on_terms(vectorizer: TfidfVectorizer, terms: list[list[str]]) -> TfidfVectorizer:
+    """Fit ``vectorizer`` on texts already cut into its terms, then give it back its own analyzer.
+
+    The result is what ``fit`` on the texts gives (same vocabulary, same idf); each text is cut once
+    instead of once to fit and again per field.
+    """
+    own = {key: vectorizer.get_params()[key] for key in ("analyzer", "preprocessor")}
+    with warnings.catch_warnings():
+        # scikit-learn warns that a callable analyzer leaves the preprocessor unused: here, on purpose.
+        warnings.simplefilter("ignore", UserWarning)
+        vectorizer.set_params(analyzer=_as_given, preprocessor=None).fit(terms)
+    return vectorizer.set_params(**own)
+
+
+def _field_terms(
+    cut: Callable[[str], list[str]], documents: Sequence[Document], names: list[str]
+) -> dict[str, list[list[str]]]:
+    return {name: [cut(text) for text in _field_texts(documents, name)] for name in names}
+
+
+def _document_terms(terms: dict[str, list[list[str]]], names: list[str], count: int) -> list[list[str]]:
+    # Fields are separate segments, so a document's terms are its fields' terms put together.
+    return [[term for name in names for term in terms[name][row]] for row in range(count)]
 
 
 def _sum(matrices: list[sp.csr_matrix]) -> sp.csr_matrix:
@@ -121,15 +151,18 @@ class KindIndex:
         word_scores, char_scores = self.view_scores(word, char)
         return np.clip((1.0 - char_weight) * word_scores + char_weight * char_scores, 0.0, 1.0)
 
-    def field_similarities(self, query: sp.csr_matrix, rows: list[int]) -> np.ndarray:
-        """``(len(rows), fields)``: each field's share of the word cosine of the query with each row."""
+    def field_cosines(self, query: sp.csr_matrix, rows: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """``(shares, cosines)``, each ``(len(rows), fields)``: each field's share of the word cosine, and
+        the cosine of the query with that field alone (a short field can match well and still add little)."""
         fields, count = len(self.field_names), len(self.rows)
         if not rows:
-            return np.zeros((0, fields))
+            return np.zeros((0, fields)), np.zeros((0, fields))
         stacked = np.array([f * count + row for row in rows for f in range(fields)], dtype=np.int64)
-        matrix = self.matrices["fields"]
-        shares = matrix[stacked] @ query.astype(matrix.dtype).T
-        return np.asarray(shares.toarray(), dtype=np.float64).reshape(len(rows), fields)
+        part = self.matrices["fields"][stacked]
+        shares = np.asarray((part @ query.astype(part.dtype).T).toarray(), dtype=np.float64).ravel()
+        norms = np.sqrt(np.asarray(part.multiply(part).sum(axis=1), dtype=np.float64).ravel())
+        cosines = np.divide(shares, norms, out=np.zeros_like(shares), where=norms > 0)
+        return shares.reshape(len(rows), fields), cosines.reshape(len(rows), fields)
 
     def field_contributions(
         self, query: sp.csr_matrix, rows: list[int]
@@ -216,11 +249,14 @@ def build_kind_index(
     """Fit both views on one kind's documents."""
     names = sorted({name for document in documents for name in document.fields})
     field_weights = [field_weight(weights, name) for name in names]
-    full_texts = ["\n".join("\n".join(d.field_text(name)) for name in names) for d in documents]
-    word = word_vectorizer(analyzer).fit(full_texts)
-    char = char_vectorizer(analyzer, char_ngram_range).fit(full_texts)
-    word_fields = _weighted_fields(word, documents, names, field_weights)
-    char_docs = _sum(_weighted_fields(char, documents, names, field_weights))
+    word = word_vectorizer(analyzer)
+    char = char_vectorizer(analyzer, char_ngram_range)
+    word_terms = _field_terms(analyzer, documents, names)
+    char_terms = _field_terms(char.build_analyzer(), documents, names)
+    _fit_on_terms(word, _document_terms(word_terms, names, len(documents)))
+    _fit_on_terms(char, _document_terms(char_terms, names, len(documents)))
+    word_fields = _weighted_fields(word, word_terms, names, field_weights)
+    char_docs = _sum(_weighted_fields(char, char_terms, names, field_weights))
     vocabulary = [str(name) for name in word.get_feature_names_out()]
     index = KindIndex(np.asarray(rows, dtype=np.int64), names, word, char, vocabulary)
     index.titles = title_rows(documents)

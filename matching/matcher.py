@@ -121,10 +121,13 @@ class Matcher(BaseEstimator):
     ----------
     field_weights : weights by field name, over the defaults (name 3.0 ... body 0.5); unknown fields 1.0.
     abbreviations : ``{"ECG": "electrocardiogram", ...}``, expanded in documents and queries alike.
+    everyday_words : ``{"deaf": ["hearing", "deafness"], ...}``: everyday words and the words of the work
+        they point to, added wherever the everyday word appears (matched by stem, any case).
     word_ngram_range, char_ngram_range : n-gram sizes of the word and character views.
     char_weight : share of the character view in the fused score.
-    min_confident_score : a fixed threshold for the confidence score (the top score times the share of
-        the user's words the top match contains) instead of the one calibrated at fit time.
+    min_confident_score : a fixed threshold for the confidence score instead of the usual one: for a
+        learned kind, on its probability (normally one half); otherwise on the top score times the share
+        of the user's words the top match contains (normally calibrated at fit time).
     best_margin : how far (as a share of its score) the top match must lead to be the "best" fit.
     great_ratio : matches scoring at least this share of the top score are a "great" fit.
     max_reasons : reasons given per match.
@@ -137,6 +140,7 @@ class Matcher(BaseEstimator):
         self,
         field_weights: Mapping[str, float] | None = None,
         abbreviations: Mapping[str, str | list[str]] | None = None,
+        everyday_words: Mapping[str, str | list[str]] | None = None,
         word_ngram_range: tuple[int, int] = (1, 2),
         char_ngram_range: tuple[int, int] = (3, 5),
         char_weight: float = 0.4,
@@ -148,6 +152,7 @@ class Matcher(BaseEstimator):
     ) -> None:
         self.field_weights = field_weights
         self.abbreviations = abbreviations
+        self.everyday_words = everyday_words
         self.word_ngram_range = word_ngram_range
         self.char_ngram_range = char_ngram_range
         self.char_weight = char_weight
@@ -171,7 +176,9 @@ class Matcher(BaseEstimator):
         documents = list(documents)
         check_documents(documents)
         weights = dict(self.field_weights or {})
-        self.analyzer_ = TextAnalyzer.for_parameters(self.abbreviations, self.word_ngram_range)
+        self.analyzer_ = TextAnalyzer.for_parameters(
+            self.abbreviations, self.word_ngram_range, self.everyday_words
+        )
         self.documents_ = documents
         self.corpus_hash_ = corpus_hash(documents)
         self.indexes_: dict[str, KindIndex] = {}
@@ -258,10 +265,11 @@ class Matcher(BaseEstimator):
         values = np.zeros((len(rows), len(RANKING_FEATURES)))
         if not rows:
             return values
-        shares = index.field_similarities(view.word, rows)
+        shares, cosines = index.field_cosines(view.word, rows)
         for position, name in enumerate(index.field_names):
             if name in RANKED_FIELDS:
                 values[:, RANKING_FEATURES.index(f"word:{name}")] = shares[:, position]
+                values[:, RANKING_FEATURES.index(f"cosine:{name}")] = cosines[:, position]
         column = {name: RANKING_FEATURES.index(name) for name in RANKING_FEATURES}
         fused = search.scores[rows]
         exact = set(index.titles.get(title_key(text), []))
@@ -442,8 +450,12 @@ class Matcher(BaseEstimator):
         terms = self._query_terms(query)
         if not ranked:
             return QueryResult([], False, terms, outside)
-        confidence = self._confidence(ranked[0][3], query)
-        confident = outside is None and confidence >= CONFIDENT_PROBABILITY
+        search = ranked[0][3]
+        confidence = self._confidence(search, query)
+        needed = CONFIDENT_PROBABILITY
+        if search.model is not None and self.min_confident_score is not None:
+            needed = self.min_confident_score
+        confident = outside is None and confidence > 0.0 and confidence >= needed
         thresholds = ranked[0][3].index.thresholds
         bands = fit_bands(
             [item[0] for item in ranked], confident, thresholds, self.best_margin, self.great_ratio

@@ -200,6 +200,12 @@ _POSITIVE = _set(
 _POSITIVE_AFTER_AUX = frozenset({"like", "love", "prefer", "enjoy", "rather", "into"})
 _AFTER_ID = _POSITIVE_AFTER_AUX | {"want", "be", "really", "quite"}
 _AND_OR = frozenset({"and", "or"})
+_RELATIVES = frozenset({"who", "whom", "whose", "that"})
+_PEOPLE = _set(
+    "people person someone somebody anyone those others kids children child babies baby patients patient "
+    "adults men women boys girls family families parents brother sister friend friends mum dad gran granny "
+    "grandad grandma grandpa elderly students pupils"
+)
 _AND_OR_SKIP = frozenset({"then", "also", "really", "still", "just", "actually", "do", "would"})
 _AND_OR_TURNS = _NEW_SUBJECTS | _POSITIVE | {"like", "likes", "into", "prefer"}
 # Words after which the subject of a post-cue ("... blood scares me") can start.
@@ -323,7 +329,15 @@ class _Reader:
             return start, found[0], found[1]
         if keys[index] == "didnt" and after < len(keys) and keys[after] in _PAST_BASE:
             return start, after + 1, PSEUDO
+        if self.describes_someone_else(start):
+            return start, index + 1, PSEUDO
         return start, index + 1, PRE
+
+    def describes_someone_else(self, start: int) -> bool:
+        """ "people who can't hear", "kids that don't speak yet": a plain negator after a relative word
+        describes other people, not something the writer dislikes."""
+        relative, person = start - 1, start - 2
+        return person >= 0 and self.keys[relative] in _RELATIVES and self.keys[person] in _PEOPLE
 
     def apply_cue(self, start: int, end: int, kind: str) -> int:
         """Open, read back or ignore a scope for the cue on words ``start`` to ``end``."""

@@ -216,7 +216,9 @@ def read_matcher(cls: type, files: Mapping[str, bytes]) -> Any:
     documents = _documents(files, manifest)
     matcher = _unfitted(cls, manifest)
     # The analyzer holds no fitted state: the matcher's own parameters rebuild it exactly.
-    matcher.analyzer_ = TextAnalyzer.for_parameters(matcher.abbreviations, matcher.word_ngram_range)
+    matcher.analyzer_ = TextAnalyzer.for_parameters(
+        matcher.abbreviations, matcher.word_ngram_range, matcher.everyday_words
+    )
     indexes = _indexes(files, matcher, documents)
     matcher.documents_ = documents
     matcher.corpus_hash_ = manifest["corpus_hash"]

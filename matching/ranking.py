@@ -11,6 +11,7 @@ by ``bench/train_ranker.py`` and shipped as ``matching/model.json``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ RANKED_FIELDS = (
 )
 RANKING_FEATURES = (
     *(f"word:{name}" for name in RANKED_FIELDS),
+    *(f"cosine:{name}" for name in RANKED_FIELDS),
     "char",
     "fused",
     "relative",
@@ -130,6 +132,11 @@ class LearnedModel:
             LinearModel.from_json(data.get("confidence") or {}, CONFIDENCE_FEATURES),
             str(data.get("description", "")),
         )
+
+
+def model_fingerprint() -> str:
+    """SHA-256 of the shipped model file ("" without one): an index fitted with another model differs."""
+    return hashlib.sha256(MODEL_FILE.read_bytes()).hexdigest() if MODEL_FILE.exists() else ""
 
 
 def shipped_model() -> LearnedModel | None:

@@ -83,25 +83,34 @@ def tokenize(text: str) -> list[Token]:
 class AbbreviationTable:
     """Abbreviations and their expansions, with the rule for ones that spell ordinary words."""
 
-    def __init__(self, abbreviations: Mapping[str, str | Iterable[str]] | None) -> None:
+    def __init__(
+        self, abbreviations: Mapping[str, str | Iterable[str]] | None, by_stem: bool = False
+    ) -> None:
+        # By stem: everyday words ("allergies", "allergy"), which are never written in capitals.
+        self.by_stem = by_stem
         self.entries: dict[tuple[str, ...], tuple[tuple[str, ...], bool]] = {}
         for short, expansion in sorted((abbreviations or {}).items()):
-            key = tuple(t.norm for t in tokenize(short))
+            key = self._key(tokenize(short))
             if not key:
                 continue
             expansions = (expansion,) if isinstance(expansion, str) else tuple(expansion)
             joined = "".join(key)
             # Lower-cased, EAT or ART is an ordinary word; only capitals show the abbreviation is meant.
-            needs_capitals = joined in STOP_WORDS or joined in COMMON_SHORT_WORDS
+            needs_capitals = not by_stem and (joined in STOP_WORDS or joined in COMMON_SHORT_WORDS)
             self.entries[key] = (expansions, needs_capitals)
         self.longest = max((len(key) for key in self.entries), default=0)
         # Most words start no abbreviation; knowing the first words lets find() skip them cheaply.
         self.first_words = {key[0] for key in self.entries} | {key[0] + "s" for key in self.entries}
 
+    def _key(self, tokens: list[Token]) -> tuple[str, ...]:
+        return tuple(stem(t.norm) if self.by_stem else t.norm for t in tokens)
+
     def _lookup(self, window: list[Token]) -> tuple[tuple[str, ...], bool] | None:
-        key = tuple(t.norm for t in window)
+        key = self._key(window)
         entry = self.entries.get(key)
         plural = False
+        if entry is None and self.by_stem:
+            return None
         if entry is None and len(window) == 1 and window[0].raw[-1:] == "s" and len(key[0]) > 2:
             # "ECGs": a plural abbreviation, written with capitals before the s.
             entry = self.entries.get((key[0][:-1],))
@@ -120,7 +129,8 @@ class AbbreviationTable:
         found = []
         i = 0
         while i < len(tokens):
-            if tokens[i].norm not in self.first_words:
+            first = stem(tokens[i].norm) if self.by_stem else tokens[i].norm
+            if first not in self.first_words:
                 i += 1
                 continue
             for size in range(min(self.longest, len(tokens) - i), 0, -1):
@@ -154,23 +164,36 @@ def _ngrams(tokens: list[Token], ngram_range: tuple[int, int], expansion: str | 
 class TextAnalyzer:
     """Turns text into word features (for the word view) and a cleaned string (for the character view)."""
 
-    def __init__(self, abbreviations: AbbreviationTable, ngram_range: tuple[int, int] = (1, 2)) -> None:
+    def __init__(
+        self,
+        abbreviations: AbbreviationTable,
+        ngram_range: tuple[int, int] = (1, 2),
+        everyday_words: AbbreviationTable | None = None,
+    ) -> None:
         self.abbreviations = abbreviations
+        self.everyday_words = everyday_words or AbbreviationTable(None, by_stem=True)
         self.ngram_range = tuple(ngram_range)
         self._feature_sets: dict[str, frozenset[str]] = {}
 
     @classmethod
     def for_parameters(
-        cls, abbreviations: Mapping[str, str | Iterable[str]] | None, ngram_range: Iterable[int]
+        cls,
+        abbreviations: Mapping[str, str | Iterable[str]] | None,
+        ngram_range: Iterable[int],
+        everyday_words: Mapping[str, str | Iterable[str]] | None = None,
     ) -> TextAnalyzer:
-        """The analyzer a Matcher with these ``abbreviations`` and ``word_ngram_range`` reads text with."""
+        """The analyzer a Matcher with these ``abbreviations``, ``word_ngram_range`` and
+        ``everyday_words`` reads text with."""
         low, high = ngram_range
-        return cls(AbbreviationTable(abbreviations), (low, high))
+        return cls(
+            AbbreviationTable(abbreviations), (low, high), AbbreviationTable(everyday_words, by_stem=True)
+        )
 
     def read(self, text: str) -> tuple[list[Token], list[tuple[Token, Token, str, list[Token]]]]:
         """The words of ``text`` and each abbreviation found: first and last token, expansion, its words."""
         tokens = tokenize(text)
-        found = self.abbreviations.find(tokens)
+        # Everyday words ("deaf") bring the words of the work ("hearing") without replacing themselves.
+        found = self.abbreviations.find(tokens) + self.everyday_words.find(tokens)
         # An abbreviation that spells a word ("EAT") is read as its expansion alone, so that the
         # ordinary word "eat" elsewhere never matches it.
         spelled = {i for first, last, _, spells in found if spells for i in range(first, last + 1)}

@@ -57,7 +57,7 @@ matching_cli = AppGroup("matching", help="Build the matcher's index and store it
 
 def _build_matching_index() -> None:
     reference = current_app.extensions["content_reference"]
-    version = build_index(reference.abbreviations)
+    version = build_index(reference.abbreviations, reference.professions)
     click.echo(
         f"matching index: version {version.id}, {version.document_count} documents, "
         f"corpus {version.corpus_hash[:12]}"

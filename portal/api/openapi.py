@@ -216,11 +216,38 @@ def query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
 
 SCHEMAS["MatchResult"] = {
     "type": "object",
-    "required": ["query", "stage", "confident", "suggestions", "opportunities"],
+    "required": ["query", "stage", "confident", "outside_field", "suggestions", "opportunities"],
     "properties": {
         "query": {"type": "string"},
         "stage": {"type": ["string", "null"]},
-        "confident": {"type": "boolean", "description": "false when nothing in healthcare science fits well"},
+        "confident": {
+            "type": "boolean",
+            "description": "false when nothing in healthcare science fits well, or when outside_field is set",
+        },
+        "outside_field": {
+            "description": (
+                "The profession outside healthcare science that the words name (nursing, medicine, "
+                "radiography ...), or null. When set, confident is false and the suggestions start with "
+                "the healthcare science areas that work beside that profession."
+            ),
+            "oneOf": [
+                {"type": "null"},
+                {
+                    "type": "object",
+                    "required": ["name", "why", "learn_more_url"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "name": {"type": "string", "description": "The profession, e.g. 'Nursing'"},
+                        "why": {"type": "string", "description": "One plain sentence on how it differs"},
+                        "learn_more_url": {
+                            "type": "string",
+                            "format": "uri",
+                            "description": "The NHS Health Careers page that explains the profession",
+                        },
+                    },
+                },
+            ],
+        },
         "suggestions": {
             "type": "array",
             "items": {

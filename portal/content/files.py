@@ -10,6 +10,7 @@ from typing import Any
 import frontmatter
 import yaml
 
+from portal.content.neighbouring import NeighbouringProfession, read_professions
 from portal.content.pay import PAY_SCALES_FILE, PayScales, pay_scales_from
 
 CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
@@ -107,19 +108,22 @@ def read_pay_scales_data(root: Path = CONTENT_DIR) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Reference:
-    """The small lookup files pages need at hand: labels, abbreviations, sources, the pay table."""
+    """The small lookup files pages need at hand: labels, abbreviations, sources, the pay table, and
+    the neighbouring professions the matcher tells apart from healthcare science."""
 
     vocabulary: dict[str, dict[str, str]]
     abbreviations: dict[str, dict[str, str]]
     sources: dict[str, dict[str, Any]]
     pay_scales: PayScales
+    professions: tuple[NeighbouringProfession, ...] = ()
 
 
 def read_reference(root: Path = CONTENT_DIR) -> Reference:
-    """Read vocabulary.yaml, abbreviations.yaml, sources.yaml and pay-scales.yaml."""
+    """Read vocabulary.yaml, abbreviations.yaml, sources.yaml, pay-scales.yaml and the professions."""
     return Reference(
         vocabulary=_read_yaml(root / "vocabulary.yaml") or {},
         abbreviations=(_read_yaml(root / "abbreviations.yaml") or {}).get("abbreviations", {}),
         sources=(_read_yaml(root / "sources.yaml") or {}).get("sources", {}),
         pay_scales=pay_scales_from(read_pay_scales_data(root)),
+        professions=read_professions(root),
     )

@@ -9,8 +9,10 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from portal.content.everyday_words import EVERYDAY_WORDS_FILE, everyday_word_problems
 from portal.content.files import CONTENT_DIR, ContentSet, read_content, read_schema
 from portal.content.lesson_starters import LESSON_STARTERS_FILE, lesson_starter_problems
+from portal.content.neighbouring import NEIGHBOURING_FILE, neighbouring_problems
 from portal.content.pay_checks import pay_problems
 
 SUMMARY_WORDS = (40, 70)
@@ -345,6 +347,14 @@ def validate(content: ContentSet, require_every_profile: bool = True) -> list[Pr
         for key, message in lesson_starter_problems(content.root, content.taxonomy)
     ]
     problems += [Problem(file, key, message) for file, key, message in pay_problems(content)]
+    problems += [
+        Problem(NEIGHBOURING_FILE, key, message)
+        for key, message in neighbouring_problems(content.root, content.profiles, content.taxonomy)
+    ]
+    problems += [
+        Problem(EVERYDAY_WORDS_FILE, key, message)
+        for key, message in everyday_word_problems(content.root, content.profiles)
+    ]
     return sorted(set(problems))
 
 

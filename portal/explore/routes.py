@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
+from portal.content.neighbouring import NeighbouringProfession
 from portal.explore.forms import FeedbackForm, FindYourFitForm
 from portal.extensions import db, limiter, shared_limit
 from portal.links import absolute_url
@@ -27,6 +28,17 @@ CLASS_PARTICIPANT_KEY = "class_participant"
 
 def _labels() -> dict[str, dict[str, str]]:
     return current_app.extensions["content_reference"].vocabulary
+
+
+def _professions() -> tuple[NeighbouringProfession, ...]:
+    return current_app.extensions["content_reference"].professions
+
+
+def _profession_id(outside_field: dict[str, str] | None) -> str | None:
+    """The id of the neighbouring profession an answer named, for a share link to carry (never the words)."""
+    if outside_field is None:
+        return None
+    return next((p.id for p in _professions() if p.name == outside_field["name"]), None)
 
 
 def _code_from_link() -> str:
@@ -91,7 +103,12 @@ def results() -> str | tuple[str, int]:
         top_slug=slugs[0] if slugs else "",
         confident="yes" if answer["confident"] else "no",
     )
-    share_url = absolute_url("explore.shared", areas=",".join(slugs[:5]), stage=match_request.stage or None)
+    share_url = absolute_url(
+        "explore.shared",
+        areas=",".join(slugs[:5]),
+        stage=match_request.stage or None,
+        beside=_profession_id(answer["outside_field"]),
+    )
     # Only here, on the POST that works the answer out: the shared and cached pages never record.
     # The tally is which areas were suggested this week, nothing about who asked or what they typed.
     tallies.add_to_tallies(tallies.SUGGESTED, slugs)
@@ -125,14 +142,16 @@ def open_suggestion(slug: str) -> Response:
 
 @bp.get("/find-your-fit/shared")
 def shared() -> str:
-    """A shared result: just the suggested areas and the stage, no words from the person."""
+    """A shared result: the suggested areas, the stage and any neighbouring profession, no words typed."""
     slugs = [s for s in request.args.get("areas", "").split(",") if s][:5]
     stage = request.args.get("stage") if request.args.get("stage") in STAGES else None
     areas = service_areas_by_slugs(slugs)
+    beside = request.args.get("beside")
     return render_template(
         "explore/shared.html",
         items=[(area, routes_for(area, stage)) for area in areas],
         stage=stage,
+        profession=next((p for p in _professions() if p.id == beside), None),
     )
 
 

@@ -7,13 +7,18 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 
 from matching import Document, Matcher, MatcherLoadError
-from matching.documents import corpus_hash
+from matching.documents import NEIGHBOURING_KIND, corpus_hash
+from matching.ranking import model_fingerprint
+from portal.content.everyday_words import read_everyday_words
+from portal.content.files import CONTENT_DIR
+from portal.content.neighbouring import NeighbouringProfession, read_professions
 from portal.extensions import db
 from portal.models import MatchingIndexFile, MatchingIndexVersion, ServiceArea
 from portal.services.service_areas import all_service_areas
@@ -25,11 +30,35 @@ LIST_FIELDS = ("alternative_titles", "keywords", "abbreviations", "interests", "
 
 
 def area_document(area: ServiceArea) -> Document:
-    """The matcher's view of one profile: its words, by field."""
+    """The matcher's view of one profile: its words, by field, and its parent area (broad areas rank
+    first for generic queries)."""
     fields: dict[str, Any] = {key: getattr(area, key) for key in TEXT_FIELDS}
     fields.update({key: list(area.field(key)) for key in LIST_FIELDS})
     fields["body"] = area.body_markdown.replace("#", " ")
-    return Document(id=area.slug, fields=fields, kind="service-area")
+    parent = area.profile.get("parent")
+    return Document(
+        id=area.slug, fields=fields, kind="service-area", tags={"parent": parent} if parent else {}
+    )
+
+
+def profession_document(profession: NeighbouringProfession) -> Document:
+    """The matcher's view of a neighbouring profession: its names to recognise, its answer to give."""
+    return Document(
+        id=profession.id,
+        kind=NEIGHBOURING_KIND,
+        fields={"name": profession.name, "title": list(profession.titles)},
+        tags={
+            "why": profession.why,
+            "learn_more_url": profession.learn_more_url,
+            "related": list(profession.related),
+        },
+    )
+
+
+def profession_documents(professions: Iterable[NeighbouringProfession] | None = None) -> list[Document]:
+    """One document per neighbouring profession; None means those in content/ now."""
+    chosen = read_professions(CONTENT_DIR) if professions is None else professions
+    return [profession_document(profession) for profession in chosen]
 
 
 def abbreviation_expansions(abbreviations: dict[str, dict[str, str]]) -> dict[str, str]:
@@ -37,31 +66,52 @@ def abbreviation_expansions(abbreviations: dict[str, dict[str, str]]) -> dict[st
     return {short: entry["expansion"] for short, entry in abbreviations.items()}
 
 
-def index_fingerprint(documents: list[Document], expansions: dict[str, str]) -> str:
-    """Changes whenever the documents or the abbreviation list change, and only then."""
-    canonical = json.dumps(expansions, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256((corpus_hash(documents) + canonical).encode("utf-8")).hexdigest()
+def index_fingerprint(
+    documents: list[Document],
+    expansions: dict[str, str],
+    professions: Iterable[NeighbouringProfession] | None = None,
+) -> str:
+    """Changes whenever the area documents, the abbreviations or the neighbouring professions change.
+
+    ``documents`` are the service areas' documents; ``professions`` are those in content/ unless given.
+    """
+    # The learned model and the everyday words change the index as surely as the documents do.
+    canonical = json.dumps(
+        [expansions, read_everyday_words(CONTENT_DIR), model_fingerprint()],
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+    everything = [*documents, *profession_documents(professions)]
+    return hashlib.sha256((corpus_hash(everything) + canonical).encode("utf-8")).hexdigest()
 
 
 class IndexUnavailableError(RuntimeError):
     """No usable index: none has been built yet, or the stored one cannot be loaded."""
 
 
-def build_index(abbreviations: dict[str, dict[str, str]]) -> MatchingIndexVersion:
-    """Fit the matcher on every profile and store it, files and all, as the newest version.
+def build_index(
+    abbreviations: dict[str, dict[str, str]],
+    professions: Iterable[NeighbouringProfession] | None = None,
+) -> MatchingIndexVersion:
+    """Fit the matcher on every profile and neighbouring profession and store it as the newest version.
 
-    Nothing is refitted when the newest stored index was built from the same documents and abbreviations
-    and still loads. The version and its files join the caller's transaction, so they are committed
-    together or not at all.
+    ``professions`` are those in content/ unless given. Nothing is refitted when the newest stored index
+    was built from the same documents and abbreviations and still loads. The version and its files join
+    the caller's transaction, so they are committed together or not at all.
     """
-    documents = [area_document(area) for area in all_service_areas()]
+    chosen = list(read_professions(CONTENT_DIR) if professions is None else professions)
+    areas = [area_document(area) for area in all_service_areas()]
+    documents = [*areas, *profession_documents(chosen)]
     expansions = abbreviation_expansions(abbreviations)
-    fingerprint = index_fingerprint(documents, expansions)
+    fingerprint = index_fingerprint(areas, expansions, chosen)
     latest = latest_version()
     if latest and latest.corpus_hash == fingerprint and _loads(latest):
         return latest
-    matcher = Matcher(abbreviations=expansions).fit(documents)
-    version = MatchingIndexVersion(corpus_hash=fingerprint, document_count=len(documents))
+    matcher = Matcher(abbreviations=expansions, everyday_words=read_everyday_words(CONTENT_DIR)).fit(
+        documents
+    )
+    # The count is of profiles indexed, as the content status page reports it; the professions ride along.
+    version = MatchingIndexVersion(corpus_hash=fingerprint, document_count=len(areas))
     version.files = [
         MatchingIndexFile(name=name, sha256=_sha256(data), data=data)
         for name, data in sorted(matcher.to_files().items())

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from matching import OutsideField
 from portal.services.entry_routes import STAGES, routes_for
 from portal.services.matching import current_matcher
 from portal.services.opportunity_filters import listing_summary
@@ -167,12 +168,23 @@ def _opportunity_path(opportunity_id: int) -> str:
     return f"/opportunities/{opportunity_id}"
 
 
+def _outside_field(outside: OutsideField | None) -> dict[str, str] | None:
+    """The neighbouring profession the words name, as the answer shows it, or None."""
+    if outside is None:
+        return None
+    return {"name": outside.name, "why": outside.why, "learn_more_url": outside.learn_more_url}
+
+
 def suggest(
     request: MatchRequest,
     subject_labels: Mapping[str, str] | None = None,
     opportunity_url: Callable[[int], str] = _opportunity_path,
 ) -> dict[str, Any]:
-    """Ranked service areas with fit, reasons and routes for the stage; the API's response body."""
+    """Ranked service areas with fit, reasons and routes for the stage; the API's response body.
+
+    When the words name a neighbouring profession (a nurse, a radiologist), ``outside_field`` says so
+    and the areas that work beside it come first; otherwise it is None.
+    """
     result = current_matcher().query(request.text, k=max(request.limit * 2, 20))
     areas = {a.slug: a for a in service_areas_by_slugs([m.id for m in result.matches])}
     ranked = []
@@ -184,7 +196,12 @@ def suggest(
         ranked.append(
             (FIT_ORDER[match.fit], -(match.score + PREFERENCE_BOOST * len(extra)), match, area, extra)
         )
-    ranked.sort(key=lambda item: item[:2])
+    if result.outside_field is None:
+        ranked.sort(key=lambda item: item[:2])
+    else:
+        # The areas that work beside the profession come first, in the order the content gives them.
+        beside = {slug: position for position, slug in enumerate(result.outside_field.related)}
+        ranked.sort(key=lambda item: beside.get(item[3].slug, len(beside)))
     suggestions = [
         {
             "slug": area.slug,
@@ -197,12 +214,15 @@ def suggest(
         for _, _, match, area, extra in ranked[: request.limit]
     ]
     # Listings beside a guess would look like advice: only a confident answer shows them.
-    areas = [item["slug"] for item in suggestions[:OPPORTUNITY_AREAS]] if result.confident else []
+    # Words that name another profession are never a confident answer, whatever the scores say.
+    confident = result.confident and result.outside_field is None
+    areas = [item["slug"] for item in suggestions[:OPPORTUNITY_AREAS]] if confident else []
     found = live_opportunities_for_areas(areas, limit=MAX_OPPORTUNITIES)
     return {
         "query": request.text,
         "stage": request.stage,
-        "confident": result.confident,
+        "confident": confident,
+        "outside_field": _outside_field(result.outside_field),
         "suggestions": suggestions,
         "opportunities": [listing_summary(f.opportunity, opportunity_url(f.opportunity.id)) for f in found],
     }

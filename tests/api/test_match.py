@@ -5,8 +5,13 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
+
+from portal.content.files import CONTENT_DIR
+from portal.content.neighbouring import read_professions
 
 FIT_BANDS = {"best", "great", "good"}
+PROFESSIONS = read_professions(CONTENT_DIR)
 
 
 def test_match_shape_follows_the_contract(client):
@@ -98,3 +103,53 @@ def test_any_text_gets_json_never_a_crash(client, text):
 def test_answers_that_repeat_the_typed_text_are_never_stored_by_a_cache(client, query):
     assert client.get(f"/api/v1/match?{query}").headers["Cache-Control"] == "no-store"
     assert client.post("/api/v1/match", json={"q": "hearing aids"}).headers["Cache-Control"] == "no-store"
+
+
+def _match_result_validator(client) -> Draft202012Validator:
+    document = client.get("/api/v1/openapi.json").get_json()
+    return Draft202012Validator({"$ref": "#/components/schemas/MatchResult", **document})
+
+
+@pytest.mark.parametrize(
+    ("query", "profession"),
+    [
+        ("staff nurse", "nursing"),
+        ("consultant haematologist", "pathology-doctors"),
+        ("physiotherapist", "physiotherapy"),
+        ("pharmacist", "pharmacy"),
+        ("diagnostic radiographer", "radiography"),
+    ],
+)
+def test_a_neighbouring_profession_is_named_honestly_with_the_areas_beside_it(client, query, profession):
+    expected = next(p for p in PROFESSIONS if p.id == profession)
+    body = client.get("/api/v1/match", query_string={"q": query}).get_json()
+    assert body["outside_field"] == {
+        "name": expected.name,
+        "why": expected.why,
+        "learn_more_url": expected.learn_more_url,
+    }
+    assert body["confident"] is False
+    assert body["opportunities"] == []
+    slugs = [item["slug"] for item in body["suggestions"]]
+    beside = [slug for slug in expected.related if slug in slugs]
+    assert beside and slugs[: len(beside)] == beside
+    assert list(_match_result_validator(client).iter_errors(body)) == []
+
+
+@pytest.mark.parametrize("query", ["audiologist", "I like fixing machines", "biomedical scientist"])
+def test_outside_field_is_always_present_and_null_for_our_own_work(client, query):
+    body = client.post("/api/v1/match", json={"q": query}).get_json()
+    assert "outside_field" in body and body["outside_field"] is None
+    assert list(_match_result_validator(client).iter_errors(body)) == []
+
+
+def test_the_openapi_document_describes_outside_field(client):
+    result = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]["MatchResult"]
+    assert "outside_field" in result["required"]
+    described = result["properties"]["outside_field"]["oneOf"]
+    assert {"type": "null"} in described
+    assert next(d for d in described if d.get("type") == "object")["required"] == [
+        "name",
+        "why",
+        "learn_more_url",
+    ]

@@ -7,6 +7,7 @@ import re
 from sqlalchemy import select
 
 from portal.content.files import CONTENT_DIR, read_content
+from portal.content.neighbouring import read_professions
 from portal.models import MatchFeedback
 from tests.pages import Page
 
@@ -144,3 +145,54 @@ def test_a_stage_named_in_the_link_is_chosen_already_and_a_made_up_one_is_not(ge
     assert page.select("input[name=stage][value=gcse]")[0].has_attr("checked")
     page = get_page("/find-your-fit?stage=<script>")
     assert not page.select("input[name=stage][checked]")
+
+
+def _results_for(csrf_client, about: str) -> Page:
+    response = csrf_client.post("/find-your-fit", data={"csrf_token": _csrf(csrf_client), "about": about})
+    assert response.status_code == 200
+    page = Page(response)
+    page.assert_well_formed()
+    return page
+
+
+def test_a_neighbouring_profession_is_explained_kindly_above_the_areas_beside_it(csrf_client):
+    nursing = next(p for p in read_professions(CONTENT_DIR) if p.id == "nursing")
+    page = _results_for(csrf_client, "staff nurse")
+    inset = page.select(".nhsuk-inset-text.app-outside-field")[0]
+    assert nursing.why in " ".join(inset.get_text().split())
+    link = inset.select_one("a")
+    assert link["href"] == nursing.learn_more_url and not link.get("target")
+    assert link.get_text() == "Learn about nursing on NHS Health Careers"
+    assert "We're not sure" not in page.text and not page.select(".nhsuk-warning-callout")
+    heading = page.select("h2.app-outside-field-areas")[0]
+    assert heading.get_text() == "Healthcare scientists who work beside them"
+    first = page.select(".app-suggestion")[0].select_one("h2 a")["href"].split("/")[-1].split("?")[0]
+    assert first == nursing.related[0]
+    # The answer is not confident, so no suggestion wears a fit tag.
+    assert not page.select(".app-suggestion .nhsuk-tag")
+
+
+def test_our_own_work_shows_no_neighbouring_profession(csrf_client):
+    page = _results_for(csrf_client, "audiologist")
+    assert not page.select(".app-outside-field")
+    assert "NHS Health Careers" not in page.text
+
+
+def test_a_shared_answer_keeps_the_profession_but_not_the_words(csrf_client, get_page):
+    nursing = next(p for p in read_professions(CONTENT_DIR) if p.id == "nursing")
+    share = _results_for(csrf_client, "staff nurse").select(".app-share-link")[0]["href"]
+    assert "beside=nursing" in share and "staff" not in share
+    page = get_page(share.removeprefix("http://localhost"))
+    inset = page.select(".app-outside-field")[0]
+    assert nursing.why in " ".join(inset.get_text().split())
+    assert inset.select("a")[0]["href"] == nursing.learn_more_url
+    assert (
+        page.select("h2.app-outside-field-areas")[0].get_text()
+        == "Healthcare scientists who work beside them"
+    )
+
+
+def test_a_shared_link_naming_no_known_profession_shows_just_the_areas(get_page):
+    page = get_page("/find-your-fit/shared?areas=phlebotomy&beside=%3Cscript%3Ealert(1)%3C/script%3E")
+    assert not page.select(".app-outside-field") and "<script>alert" not in page.text
+    assert not get_page("/find-your-fit/shared?beside=nursing").select(".app-outside-field")

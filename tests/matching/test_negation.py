@@ -16,6 +16,10 @@ CASES: list[tuple[str, list[str]]] = [
     ("biology, but nothing with needles", ["with needles"]),
     ("blood makes me faint", ["blood"]),
     ("Not a fan of maths. Love talking to people", ["maths"]),
+    # A negator in a clause about other people describes them: it is not a dislike.
+    ("I want to help people who can't hear properly", []),
+    ("kids who don't speak yet", []),
+    ("a job that doesn't involve blood", ["involve blood"]),
     # Single-word cues.
     ("I want a job with no patients", ["patients"]),
     ("I would never work nights", ["work nights"]),
