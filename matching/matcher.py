@@ -43,6 +43,9 @@ _NOT_FITTED = "This Matcher has not been fitted yet: call fit(documents) or Matc
 # and more like it than like any healthcare-science title by this margin.
 NEIGHBOUR_MIN_LIKENESS = 0.5
 NEIGHBOUR_MARGIN = 0.05
+# ... and when at least half of the query's words are that title's: a title in passing ("at a GP
+# surgery") does not make the query about the profession.
+NEIGHBOUR_COVERAGE = 0.5
 # How much a document loses for each unit of likeness to what the person said they do not want.
 DISLIKE_WEIGHT = 1.0
 # With a learned model, scores are probabilities: "best" needs an even chance, "great" a small one.
@@ -353,6 +356,7 @@ class Matcher(BaseEstimator):
         named = likeness.exact_neighbour or (
             likeness.neighbour >= NEIGHBOUR_MIN_LIKENESS
             and likeness.neighbour >= likeness.area + NEIGHBOUR_MARGIN
+            and likeness.coverage >= NEIGHBOUR_COVERAGE
         )
         if not named:
             return None

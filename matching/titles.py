@@ -32,6 +32,9 @@ class TitleLikeness:
     neighbour_position: int | None
     exact_area: bool
     exact_neighbour: bool
+    # Share of the query's words that the closest neighbouring title holds: "staff nurse" all of
+    # them, "I ran spirometry tests at a GP surgery" one in five (the title is only a place there).
+    coverage: float = 0.0
 
 
 class TitleIndex:
@@ -48,6 +51,7 @@ class TitleIndex:
                     titles.append(title)
                     owners.append(position)
         self.owners = np.array(owners, dtype=np.int64)
+        self.title_words = [frozenset(n for n in analyzer(title) if " " not in n) for title in titles]
         self.is_neighbour = np.array([documents[p].kind == NEIGHBOURING_KIND for p in owners], dtype=bool)
         self.exact = {}
         for title, owner, neighbour in zip(titles, owners, self.is_neighbour.tolist(), strict=True):
@@ -84,7 +88,11 @@ class TitleIndex:
         neighbour_scores = np.where(self.is_neighbour, scores, -1.0)
         best = int(np.argmax(neighbour_scores)) if self.has_neighbours else -1
         if exact_neighbour and not exact_area:
-            return TitleLikeness(area, 1.0, min(exact_neighbour), exact_area, True)
+            return TitleLikeness(area, 1.0, min(exact_neighbour), exact_area, True, 1.0)
         if best < 0 or neighbour_scores[best] <= 0:
             return TitleLikeness(area, 0.0, None, exact_area, False)
-        return TitleLikeness(area, float(neighbour_scores[best]), int(self.owners[best]), exact_area, False)
+        single = {word for word in words if " " not in word}
+        coverage = len(single & self.title_words[best]) / len(single) if single else 0.0
+        return TitleLikeness(
+            area, float(neighbour_scores[best]), int(self.owners[best]), exact_area, False, coverage
+        )

@@ -24,6 +24,7 @@ PAGES = {
     "not-found": "/service-areas/not-a-real-area",
     "find-your-fit": "/find-your-fit",
     "shared-result": "/find-your-fit/shared?areas=audiology,medical-physics&stage=gcse",
+    "shared-neighbouring": "/find-your-fit/shared?areas=phlebotomy,critical-care-science&beside=nursing",
     "glossary": "/glossary",
     "accessibility": "/accessibility",
 }
