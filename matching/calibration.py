@@ -11,7 +11,7 @@ from matching.index import field_weight
 from matching.wordlists import OFF_TOPIC_TEXTS
 
 # Enough self-queries to see the shape of genuine scores without slowing fit on a large corpus.
-MAX_CALIBRATION_DOCUMENTS = 200
+MAX_CALIBRATION_DOCUMENTS = 50
 RANDOM_TEXTS = 24
 # Fields weighted at least this much hold short phrases (titles, keywords) like the ones people type.
 PHRASE_FIELD_WEIGHT = 2.0

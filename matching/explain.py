@@ -9,8 +9,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from matching.documents import TITLE_FIELDS, Document, Reason
-from matching.index import KindIndex
-from matching.text import Feature, TextAnalyzer
+from matching.index import KindIndex, row_of
+from matching.text import Feature, TextAnalyzer, title_key
 
 TERMS_PER_REASON = 3
 # A reason worth less than this share of the strongest one explains little of the match and mostly
@@ -89,6 +89,11 @@ def _sentence(document: Document, name: str, terms: list[_Term], analyzer: TextA
     if name in TITLE_FIELDS:
         item = _title_item(document, name, set().union(*(t.own_names for t in terms)), analyzer)
         return f'Your {word} {shown} {match} the job title "{item}".'
+    if name == "interests":
+        item = _title_item(document, name, set().union(*(t.own_names for t in terms)), analyzer)
+        if [title_key(text[t.start : t.end]) for t in terms] == [title_key(item)]:
+            return f"People who enjoy this work often like {item}, as you do."
+        return f"You mentioned {shown}: people who enjoy this work often like {item}."
     if name in ("keywords", "abbreviations"):
         return f"You mentioned {shown}, which {'are' if len(terms) > 1 else 'is'} central to this work."
     if name in ("theme", "division"):
@@ -190,18 +195,33 @@ def dislike_reasons(view: QueryView, index: KindIndex, row: int) -> list[Reason]
     return []
 
 
-def understood_share(view: QueryView, index: KindIndex, row: int) -> float:
-    """Share of the user's meaningful words that the document contains, as typed or as a lookalike."""
-    present = index.document_words(row)
+def understood_shares(view: QueryView, index: KindIndex, rows: list[int]) -> np.ndarray:
+    """For each row, the share of the user's meaningful words the document contains, as typed or as a
+    lookalike. Worked out from each word's postings, so it costs the same for one row or forty."""
     vocabulary = index.word_vectorizer.vocabulary_
-    found: dict[tuple[int, int], bool] = {}
+    spans: dict[tuple[int, int], set[int]] = {}
     for feature in view.features:
         if " " in feature.name:
             continue
-        column = vocabulary.get(feature.name)
-        hit = column in present or any(c in present for c, _ in view.similar.get(feature.name, ()))
-        found[(feature.start, feature.end)] = found.get((feature.start, feature.end), False) or hit
-    return sum(found.values()) / len(found) if found else 0.0
+        columns = spans.setdefault((feature.start, feature.end), set())
+        if feature.name in vocabulary:
+            columns.add(vocabulary[feature.name])
+        columns.update(column for column, _ in view.similar.get(feature.name, ()))
+    if not spans:
+        return np.zeros(len(rows))
+    postings = index.matrices["word_t"]
+    found = np.zeros(len(index.rows))
+    for columns in spans.values():
+        present = np.zeros(len(index.rows), dtype=bool)
+        for column in columns:
+            present[row_of(postings, column)[0]] = True
+        found += present
+    return found[np.asarray(rows, dtype=np.int64)] / len(spans)
+
+
+def understood_share(view: QueryView, index: KindIndex, row: int) -> float:
+    """Share of the user's meaningful words that one document contains (see ``understood_shares``)."""
+    return float(understood_shares(view, index, [row])[0])
 
 
 def explain(

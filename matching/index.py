@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -12,7 +11,14 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from matching.documents import TITLE_FIELDS, Document
 from matching.text import Feature, TextAnalyzer, title_key
-from matching.vectorizers import bare_word_vectorizer, char_vectorizer, tfidf_rows, word_vectorizer
+from matching.vectorizers import (
+    bare_char_analyzer,
+    bare_word_vectorizer,
+    char_vectorizer,
+    fit_fields,
+    tfidf_rows,
+    word_vectorizer,
+)
 
 DEFAULT_FIELD_WEIGHTS: dict[str, float] = {
     "name": 3.0,
@@ -44,46 +50,16 @@ def _field_texts(documents: Sequence[Document], name: str) -> list[str]:
 
 
 def _weighted_fields(
-    vectorizer: TfidfVectorizer, terms: dict[str, list[list[str]]], names: list[str], weights: list[float]
+    rows: dict[str, sp.csr_matrix], names: list[str], weights: list[float], dtype: type
 ) -> list[sp.csr_matrix]:
     """Per-field TF-IDF matrices scaled so that they add up to each document's unit-length vector."""
-    pairs = zip(names, weights, strict=True)
-    parts = [weight * tfidf_rows(terms[name], vectorizer).astype(vectorizer.dtype) for name, weight in pairs]
+    parts = [weight * rows[name] for name, weight in zip(names, weights, strict=True)]
     total = parts[0].copy()
     for part in parts[1:]:
         total = total + part
     norms = np.sqrt(np.asarray(total.multiply(total).sum(axis=1)).ravel())
     scale = sp.diags(np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0))
-    return [sp.csr_matrix(scale @ part, dtype=part.dtype) for part in parts]
-
-
-def _as_given(terms: list[str]) -> list[str]:
-    return terms
-
-
-def _fit_on_terms(vectorizer: TfidfVectorizer, terms: list[list[str]]) -> TfidfVectorizer:
-    """Fit ``vectorizer`` on texts already cut into its terms, then give it back its own analyzer.
-
-    The result is what ``fit`` on the texts gives (same vocabulary, same idf); each text is cut once
-    instead of once to fit and again per field.
-    """
-    own = {key: vectorizer.get_params()[key] for key in ("analyzer", "preprocessor")}
-    with warnings.catch_warnings():
-        # scikit-learn warns that a callable analyzer leaves the preprocessor unused: here, on purpose.
-        warnings.simplefilter("ignore", UserWarning)
-        vectorizer.set_params(analyzer=_as_given, preprocessor=None).fit(terms)
-    return vectorizer.set_params(**own)
-
-
-def _field_terms(
-    cut: Callable[[str], list[str]], documents: Sequence[Document], names: list[str]
-) -> dict[str, list[list[str]]]:
-    return {name: [cut(text) for text in _field_texts(documents, name)] for name in names}
-
-
-def _document_terms(terms: dict[str, list[list[str]]], names: list[str], count: int) -> list[list[str]]:
-    # Fields are separate segments, so a document's terms are its fields' terms put together.
-    return [[term for name in names for term in terms[name][row]] for row in range(count)]
+    return [sp.csr_matrix(scale @ part, dtype=dtype) for part in parts]
 
 
 def _sum(matrices: list[sp.csr_matrix]) -> sp.csr_matrix:
@@ -251,12 +227,18 @@ def build_kind_index(
     field_weights = [field_weight(weights, name) for name in names]
     word = word_vectorizer(analyzer)
     char = char_vectorizer(analyzer, char_ngram_range)
-    word_terms = _field_terms(analyzer, documents, names)
-    char_terms = _field_terms(char.build_analyzer(), documents, names)
-    _fit_on_terms(word, _document_terms(word_terms, names, len(documents)))
-    _fit_on_terms(char, _document_terms(char_terms, names, len(documents)))
-    word_fields = _weighted_fields(word, word_terms, names, field_weights)
-    char_docs = _sum(_weighted_fields(char, char_terms, names, field_weights))
+    texts = {name: _field_texts(documents, name) for name in names}
+    cut_char = bare_char_analyzer(char)
+
+    # Reading text is most of the cost: each field of each document is read once per view.
+    def read(text: str) -> tuple[list[str], list[str]]:
+        words, cleaned = analyzer.both_views(text)
+        return words, cut_char(cleaned)
+
+    word_rows, char_rows = fit_fields([word, char], read, texts)
+    word_fields = _weighted_fields(word_rows, names, field_weights, word.dtype)
+    char_docs = _sum(_weighted_fields(char_rows, names, field_weights, char.dtype))
+    del word_rows, char_rows
     vocabulary = [str(name) for name in word.get_feature_names_out()]
     index = KindIndex(np.asarray(rows, dtype=np.int64), names, word, char, vocabulary)
     index.titles = title_rows(documents)

@@ -21,7 +21,7 @@ from matching.documents import (
     check_documents,
     corpus_hash,
 )
-from matching.explain import QueryView, dislike_reasons, explain, understood_share
+from matching.explain import QueryView, dislike_reasons, explain, understood_share, understood_shares
 from matching.index import KindIndex, build_kind_index
 from matching.negation import NegatedSpan, negated_spans
 from matching.persistence import load_matcher, matcher_files, read_matcher, save_matcher
@@ -40,8 +40,9 @@ from matching.titles import TitleIndex
 TITLE_MARGIN = 0.01
 _NOT_FITTED = "This Matcher has not been fitted yet: call fit(documents) or Matcher.load(directory) first."
 # A query is about a neighbouring profession when it looks at least this much like one of its titles,
-# and more like it than like any healthcare-science title by this margin.
-NEIGHBOUR_MIN_LIKENESS = 0.5
+# and more like it than like any healthcare-science title by this margin (the three settings were
+# chosen together on the development set: most neighbouring titles named, almost no on-topic query).
+NEIGHBOUR_MIN_LIKENESS = 0.7
 NEIGHBOUR_MARGIN = 0.05
 # ... and when at least half of the query's words are that title's: a title in passing ("at a GP
 # surgery") does not make the query about the profession.
@@ -280,7 +281,7 @@ class Matcher(BaseEstimator):
         values[:, column["fused"]] = fused
         values[:, column["relative"]] = fused / max(float(search.scores.max()), 1e-9)
         values[:, column["exact_title"]] = [row in exact for row in rows]
-        values[:, column["understood"]] = [understood_share(view, index, row) for row in rows]
+        values[:, column["understood"]] = understood_shares(view, index, rows)
         if view.dislike_scores is not None:
             values[:, column["dislike"]] = view.dislike_scores[rows]
         values[:, column["broad"]] = self.broad_[index.rows[rows]]
@@ -300,7 +301,7 @@ class Matcher(BaseEstimator):
         values = np.zeros(len(CONFIDENCE_FEATURES))
         column = {name: CONFIDENCE_FEATURES.index(name) for name in CONFIDENCE_FEATURES}
         words = [f for f in search.view.features if " " not in f.name]
-        likeness = self.titles_.likeness(query.positive, [f.name for f in search.view.features])
+        likeness = self.titles_.likeness(query.positive)
         values[column["area_title"]] = likeness.area
         values[column["neighbour_title"]] = likeness.neighbour
         values[column["words"]] = np.log1p(len(words))
@@ -349,8 +350,7 @@ class Matcher(BaseEstimator):
         """The neighbouring profession the query names: more like one of its titles than any area's."""
         if not self.titles_.has_neighbours:
             return None
-        words = [f.name for f in self.analyzer_.features(query.positive)]
-        likeness = self.titles_.likeness(query.positive, words)
+        likeness = self.titles_.likeness(query.positive)
         if likeness.exact_area or likeness.neighbour_position is None:
             return None
         named = likeness.exact_neighbour or (
@@ -487,7 +487,11 @@ class Matcher(BaseEstimator):
             members = [self.documents_[search.index.rows[row]] for row in rows]
             explained = explain(search.view, search.index, rows, members, self.analyzer_, self.max_reasons)
             for row, found in zip(rows, explained, strict=True):
-                reasons[(id(search), row)] = dislike_reasons(search.view, search.index, row) + found
+                # Being moved down for a dislike is said first; "has little to do with it" comes last.
+                dislikes = dislike_reasons(search.view, search.index, row)
+                pushed = [reason for reason in dislikes if reason.weight < 0]
+                spared = [reason for reason in dislikes if reason.weight >= 0]
+                reasons[(id(search), row)] = pushed + found + spared
         return reasons
 
     def _query_terms(self, query: ReadQuery) -> list[str]:

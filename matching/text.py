@@ -207,7 +207,9 @@ class TextAnalyzer:
 
     def features(self, text: str) -> list[Feature]:
         """Word features of ``text``; an abbreviation's expansion is added, credited to the abbreviation."""
-        words, expansions = self.read(text)
+        return self._features(*self.read(text))
+
+    def _features(self, words: list[Token], expansions: list) -> list[Feature]:
         features = _ngrams(words, self.ngram_range)
         for first, last, expansion, expansion_tokens in expansions:
             for feature in _ngrams(expansion_tokens, self.ngram_range, expansion):
@@ -231,7 +233,15 @@ class TextAnalyzer:
 
     def char_text(self, text: str) -> str:
         """Meaningful words of ``text`` (and expansions), space-separated, for character n-grams."""
-        words, expansions = self.read(text)
+        return self._char_text(*self.read(text))
+
+    def both_views(self, text: str) -> tuple[list[str], str]:
+        """``(self(text), self.char_text(text))``, reading the text once (for fitting)."""
+        read = self.read(text)
+        return [feature.name for feature in self._features(*read)], self._char_text(*read)
+
+    @staticmethod
+    def _char_text(words: list[Token], expansions: list) -> str:
         kept = [t.norm for t in words if t.norm not in STOP_WORDS]
         for _, _, _, expansion_tokens in expansions:
             kept.extend(t.norm for t in expansion_tokens if t.norm not in STOP_WORDS)

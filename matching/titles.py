@@ -50,6 +50,9 @@ class TitleIndex:
                 for title in document.field_text(name):
                     titles.append(title)
                     owners.append(position)
+        # Titles are compared word for word: everyday words ("medicines" -> pharmacy) would make a
+        # sentence look like a job title it never named.
+        analyzer = TextAnalyzer(analyzer.abbreviations, analyzer.ngram_range)
         self.owners = np.array(owners, dtype=np.int64)
         self.title_words = [frozenset(n for n in analyzer(title) if " " not in n) for title in titles]
         self.is_neighbour = np.array([documents[p].kind == NEIGHBOURING_KIND for p in owners], dtype=bool)
@@ -70,11 +73,12 @@ class TitleIndex:
     def has_neighbours(self) -> bool:
         return bool(self.is_neighbour.any())
 
-    def likeness(self, text: str, words: list[str]) -> TitleLikeness:
+    def likeness(self, text: str) -> TitleLikeness:
         """``text``'s similarity to the closest area title and the closest neighbouring title.
 
-        ``words`` are the query's positive word features (negated words left out).
+        ``text`` is what the person wants, their dislikes blanked out.
         """
+        words = self.analyzer(text)
         exact = self.exact.get(title_key(text), set())
         exact_area = any(not neighbour for _, neighbour in exact)
         exact_neighbour = [owner for owner, neighbour in exact if neighbour]

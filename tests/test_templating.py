@@ -99,6 +99,9 @@ SAMPLES = {
     ("listing-status.html", "pending_status"): lambda: (HOSTILE,),
     ("pay.html", "band_pay"): lambda: (HOSTILE, _pay_scales()),
     ("pay.html", "pay_note"): lambda: (_pay_scales(),),
+    ("outside-field.html", "outside_field"): lambda: (
+        SimpleNamespace(name=HOSTILE, why=HOSTILE, learn_more_url="https://www.healthcareers.nhs.uk/"),
+    ),
 }
 
 

@@ -14,11 +14,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from sklearn.base import clone
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from matching import Document, Matcher
 from matching.index import KindIndex
 from matching.matcher import ReadQuery
+from matching.text import TextAnalyzer
+from matching.vectorizers import bare_char_analyzer, char_vectorizer, fit_fields, word_vectorizer
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 EDGE_CASES = [
@@ -171,3 +174,46 @@ def test_lookalikes_are_found_from_exact_vectors(real_matcher: Matcher) -> None:
     bare = _float64_twin(index.char_vectorizer, preprocessor=None)
     theirs = bare.transform(["audiolgy"]) @ bare.transform(["audiology"]).T
     assert found[0][1] == pytest.approx(float(theirs.toarray()[0, 0]), abs=1e-9)
+
+
+def test_fitting_field_by_field_equals_scikit_learn_on_whole_documents(bench) -> None:
+    """fit_fields reads each field once; the vocabulary, idf and rows are what scikit-learn gives."""
+    profiles = bench.load_profiles()[:40]
+    analyzer = TextAnalyzer.for_parameters(bench.load_abbreviations(), (1, 2))
+    names = sorted({name for record in profiles for name in record.fields})
+    texts = {name: ["\n".join(Document(r.id, r.fields).field_text(name)) for r in profiles] for name in names}
+    whole = ["\n".join(texts[name][row] for name in names) for row in range(len(profiles))]
+    for ours, cut in (
+        (word_vectorizer(analyzer), analyzer),
+        (char_vectorizer(analyzer, (3, 5)), None),
+    ):
+        theirs = clone(ours).fit(whole)
+        read = cut or (lambda text, v=ours: bare_char_analyzer(v)(analyzer.char_text(text)))
+        (rows,) = fit_fields([ours], lambda text, read=read: [read(text)], texts)
+        assert ours.vocabulary_ == theirs.vocabulary_
+        np.testing.assert_allclose(ours.idf_, theirs.idf_, rtol=1e-6)
+        for name in names:
+            # Single precision, as the fitted vectorizer's own transform gives.
+            mine, expected = rows[name], sp.csr_matrix(theirs.transform(texts[name]))
+            assert mine.dtype == expected.dtype == np.float32
+            np.testing.assert_array_equal(mine.indptr, expected.indptr)
+            np.testing.assert_array_equal(mine.indices, expected.indices)
+            np.testing.assert_allclose(mine.data, expected.data, rtol=0, atol=1e-6)
+
+
+def test_reading_both_views_at_once_reads_as_each_alone(bench, texts: list[str]) -> None:
+    analyzer = TextAnalyzer.for_parameters(bench.load_abbreviations(), (1, 2), bench.load_everyday_words())
+    for text in texts:
+        assert analyzer.both_views(text) == (analyzer(text), analyzer.char_text(text))
+
+
+def test_the_cached_character_cut_equals_scikit_learn(bench, texts: list[str], real_matcher) -> None:
+    index = real_matcher.indexes_["service-area"]
+    theirs = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), lowercase=False).build_analyzer()
+    ours = bare_char_analyzer(index.char_vectorizer)
+    analyzer = real_matcher.analyzer_
+    samples = [analyzer.char_text(t) for t in texts] + ["a", "ab", "abc", "  spaced   out  ", "\\tx\\ny"]
+    for record in bench.load_profiles()[:20]:
+        samples.append(analyzer.char_text(Document(record.id, record.fields).field_text("summary")[0]))
+    for sample in samples:
+        assert sorted(ours(sample)) == sorted(theirs(sample))
