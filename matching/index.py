@@ -90,6 +90,8 @@ class KindIndex:
     char_analyzer: Callable[[str], list[str]] = field(init=False, repr=False)
     word_char_vectorizer: TfidfVectorizer = field(init=False, repr=False)
     word_char_analyzer: Callable[[str], list[str]] = field(init=False, repr=False)
+    _fields_t: sp.csr_matrix | None = field(default=None, init=False, repr=False)
+    _field_lengths: np.ndarray | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         # The fitted vectorizers' own analyzers, so query terms are cut exactly as at fit time.
@@ -133,12 +135,23 @@ class KindIndex:
         fields, count = len(self.field_names), len(self.rows)
         if not rows:
             return np.zeros((0, fields)), np.zeros((0, fields))
+        postings, lengths = self._field_postings()
+        every = (query.astype(postings.dtype) @ postings).toarray().ravel().astype(np.float64)
         stacked = np.array([f * count + row for row in rows for f in range(fields)], dtype=np.int64)
-        part = self.matrices["fields"][stacked]
-        shares = np.asarray((part @ query.astype(part.dtype).T).toarray(), dtype=np.float64).ravel()
-        norms = np.sqrt(np.asarray(part.multiply(part).sum(axis=1), dtype=np.float64).ravel())
+        shares, norms = every[stacked], lengths[stacked]
         cosines = np.divide(shares, norms, out=np.zeros_like(shares), where=norms > 0)
         return shares.reshape(len(rows), fields), cosines.reshape(len(rows), fields)
+
+    def _field_postings(self) -> tuple[sp.csr_matrix, np.ndarray]:
+        """The field rows stored term by term, and each field row's length: made on first use (only
+        the kinds a learned model ranks need them), so a query touches only its own terms' postings."""
+        if self._fields_t is None:
+            matrix = self.matrices["fields"]
+            self._field_lengths = np.sqrt(
+                np.asarray(matrix.multiply(matrix).sum(axis=1), dtype=np.float64).ravel()
+            )
+            self._fields_t = matrix.T.tocsr()
+        return self._fields_t, self._field_lengths
 
     def field_contributions(
         self, query: sp.csr_matrix, rows: list[int]

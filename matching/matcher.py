@@ -34,7 +34,7 @@ from matching.ranking import (
     shipped_model,
 )
 from matching.text import TextAnalyzer, title_key
-from matching.titles import TitleIndex
+from matching.titles import TitleIndex, TitleLikeness
 
 # A query that is, word for word, one of a document's titles names that job: the document ranks first.
 TITLE_MARGIN = 0.01
@@ -116,6 +116,8 @@ class _KindSearch:
     # The fixed-weight scores, when ``scores`` are a learned model's probabilities.
     fused: np.ndarray | None = None
     model: LearnedModel | None = None
+    # How much the wanted words look like a job title, worked out once per query.
+    likeness: TitleLikeness | None = None
 
 
 class Matcher(BaseEstimator):
@@ -301,7 +303,7 @@ class Matcher(BaseEstimator):
         values = np.zeros(len(CONFIDENCE_FEATURES))
         column = {name: CONFIDENCE_FEATURES.index(name) for name in CONFIDENCE_FEATURES}
         words = [f for f in search.view.features if " " not in f.name]
-        likeness = self.titles_.likeness(query.positive)
+        likeness = search.likeness or self.titles_.likeness(query.positive)
         values[column["area_title"]] = likeness.area
         values[column["neighbour_title"]] = likeness.neighbour
         values[column["words"]] = np.log1p(len(words))
@@ -346,11 +348,11 @@ class Matcher(BaseEstimator):
         rest = [row for row in top_rows(search.scores, k, check) if row not in first]
         return replace(search, rows=(first + rest)[:k])
 
-    def _outside_field(self, query: ReadQuery) -> OutsideField | None:
+    def _outside_field(self, search: _KindSearch, query: ReadQuery) -> OutsideField | None:
         """The neighbouring profession the query names: more like one of its titles than any area's."""
         if not self.titles_.has_neighbours:
             return None
-        likeness = self.titles_.likeness(query.positive)
+        likeness = search.likeness or self.titles_.likeness(query.positive)
         if likeness.exact_area or likeness.neighbour_position is None:
             return None
         named = likeness.exact_neighbour or (
@@ -389,6 +391,8 @@ class Matcher(BaseEstimator):
         if model is not None:
             search = self._rerank(search, model, query.text, k, accept)
             search.model = model
+        if kind == "service-area":
+            search.likeness = self.titles_.likeness(query.positive)
         return self._lift_exact_titles(search, query.text, k, accept)
 
     def _confidence(self, search: _KindSearch, query: ReadQuery) -> float:
@@ -445,7 +449,7 @@ class Matcher(BaseEstimator):
         query = ReadQuery.of(text)
         kinds = sorted(self.indexes_) if kind is None else [kind]
         searches = [self._kind_search(name, query, k, filter) for name in kinds if name in self.indexes_]
-        outside = self._outside_field(query) if kind == "service-area" and searches else None
+        outside = self._outside_field(searches[0], query) if kind == "service-area" and searches else None
         if outside is not None:
             searches = [self._put_first(searches[0], outside.related, k, filter)]
         ranked = [(float(s.scores[row]), int(s.index.rows[row]), row, s) for s in searches for row in s.rows]

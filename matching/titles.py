@@ -17,7 +17,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from matching.documents import NEIGHBOURING_KIND, TITLE_FIELDS, Document
 from matching.text import TextAnalyzer, title_key
-from matching.vectorizers import char_vectorizer, tfidf_rows, word_vectorizer
+from matching.vectorizers import bare_char_analyzer, char_vectorizer, tfidf_rows, word_vectorizer
 
 # Words and letters count equally: words tell "nurse" from "neuro", letters forgive "physio".
 WORD_SHARE = 0.5
@@ -65,7 +65,7 @@ class TitleIndex:
             return
         self.word = word_vectorizer(analyzer).fit(titles)
         self.char = char_vectorizer(analyzer, char_range).fit(titles)
-        self._char_analyzer = self.char.build_analyzer()
+        self._cut_char = bare_char_analyzer(self.char)
         self.word_t = sp.csr_matrix(self.word.transform(titles).T, dtype=np.float64)
         self.char_t = sp.csr_matrix(self.char.transform(titles).T, dtype=np.float64)
 
@@ -78,14 +78,14 @@ class TitleIndex:
 
         ``text`` is what the person wants, their dislikes blanked out.
         """
-        words = self.analyzer(text)
+        words, cleaned = self.analyzer.both_views(text)
         exact = self.exact.get(title_key(text), set())
         exact_area = any(not neighbour for _, neighbour in exact)
         exact_neighbour = [owner for owner, neighbour in exact if neighbour]
         if self.word is None:
             return TitleLikeness(0.0, 0.0, None, exact_area, False)
         word = tfidf_rows([words], self.word)
-        char = tfidf_rows([self._char_analyzer(text)], self.char)
+        char = tfidf_rows([self._cut_char(cleaned)], self.char)
         fused = WORD_SHARE * (word @ self.word_t) + (1 - WORD_SHARE) * (char @ self.char_t)
         scores = fused.toarray().ravel()
         area = float(scores[~self.is_neighbour].max(initial=0.0))
