@@ -42,10 +42,11 @@ _NOT_FITTED = "This Matcher has not been fitted yet: call fit(documents) or Matc
 # A query is about a neighbouring profession when it looks at least this much like one of its titles,
 # and more like it than like any healthcare-science title by this margin (the three settings were
 # chosen together on the development set: most neighbouring titles named, almost no on-topic query).
-NEIGHBOUR_MIN_LIKENESS = 0.7
+NEIGHBOUR_MIN_LIKENESS = 0.6
 NEIGHBOUR_MARGIN = 0.05
-# ... and when at least half of the query's words are that title's: a title in passing ("at a GP
-# surgery") does not make the query about the profession.
+# ... and when at least half of the query's words are that title's, its last word among them: a title
+# in passing ("at a GP surgery") or a word shared by chance ("deaf children", "children's nurse")
+# does not make the query about the profession.
 NEIGHBOUR_COVERAGE = 0.5
 # How much a document loses for each unit of likeness to what the person said they do not want.
 DISLIKE_WEIGHT = 1.0
@@ -359,6 +360,7 @@ class Matcher(BaseEstimator):
             likeness.neighbour >= NEIGHBOUR_MIN_LIKENESS
             and likeness.neighbour >= likeness.area + NEIGHBOUR_MARGIN
             and likeness.coverage >= NEIGHBOUR_COVERAGE
+            and likeness.has_head
         )
         if not named:
             return None
@@ -469,6 +471,8 @@ class Matcher(BaseEstimator):
             [item[0] for item in ranked], confident, thresholds, self.best_margin, self.great_ratio
         )
         reasons = self._reasons(searches, ranked)
+        if outside is not None:
+            self._say_beside(outside, ranked, reasons)
         matches = [
             Match(
                 self.documents_[position].id,
@@ -480,6 +484,17 @@ class Matcher(BaseEstimator):
             for (score, position, row, search), band in zip(ranked, bands, strict=True)
         ]
         return QueryResult(matches, confident, terms, outside, confidence)
+
+    def _say_beside(self, outside: OutsideField, ranked: list[tuple], reasons: dict) -> None:
+        """Each related area's first reason: it works beside the profession the person named."""
+        name = outside.name[:1].lower() + outside.name[1:]
+        text = f"This work sits beside {name}, which you asked about."
+        for _, position, row, search in ranked:
+            if self.documents_[position].id in outside.related:
+                reasons[(id(search), row)] = [
+                    Reason(text, [], "outside_field", 1.0),
+                    *reasons[(id(search), row)],
+                ]
 
     def _reasons(
         self, searches: list[_KindSearch], ranked: list[tuple]

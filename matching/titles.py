@@ -23,6 +23,12 @@ from matching.vectorizers import bare_char_analyzer, char_vectorizer, tfidf_rows
 WORD_SHARE = 0.5
 
 
+def _head(analyzer: TextAnalyzer, title: str) -> str | None:
+    """The last meaningful word of a title, as the analyzer reads it."""
+    words = [feature for feature in analyzer.features(title) if " " not in feature.name]
+    return max(words, key=lambda feature: feature.start).name if words else None
+
+
 @dataclass(frozen=True)
 class TitleLikeness:
     """How much a query looks like the closest title of each side, and whose that title is."""
@@ -35,6 +41,9 @@ class TitleLikeness:
     # Share of the query's words that the closest neighbouring title holds: "staff nurse" all of
     # them, "I ran spirometry tests at a GP surgery" one in five (the title is only a place there).
     coverage: float = 0.0
+    # Whether the query holds that title's last word, the one that names the job ("nurse" in
+    # "children's nurse"): "deaf children" shares a word with it but names no nurse.
+    has_head: bool = False
 
 
 class TitleIndex:
@@ -55,6 +64,7 @@ class TitleIndex:
         analyzer = TextAnalyzer(analyzer.abbreviations, analyzer.ngram_range)
         self.owners = np.array(owners, dtype=np.int64)
         self.title_words = [frozenset(n for n in analyzer(title) if " " not in n) for title in titles]
+        self.title_heads = [_head(analyzer, title) for title in titles]
         self.is_neighbour = np.array([documents[p].kind == NEIGHBOURING_KIND for p in owners], dtype=bool)
         self.exact = {}
         for title, owner, neighbour in zip(titles, owners, self.is_neighbour.tolist(), strict=True):
@@ -97,6 +107,13 @@ class TitleIndex:
             return TitleLikeness(area, 0.0, None, exact_area, False)
         single = {word for word in words if " " not in word}
         coverage = len(single & self.title_words[best]) / len(single) if single else 0.0
+        head = self.title_heads[best]
         return TitleLikeness(
-            area, float(neighbour_scores[best]), int(self.owners[best]), exact_area, False, coverage
+            area,
+            float(neighbour_scores[best]),
+            int(self.owners[best]),
+            exact_area,
+            False,
+            coverage,
+            head is not None and head in single,
         )

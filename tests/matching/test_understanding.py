@@ -14,7 +14,10 @@ from tests.matching.conftest import ABBREVIATIONS, AREAS
 NURSING = Document(
     id="nursing",
     kind=NEIGHBOURING_KIND,
-    fields={"name": "Nursing", "title": ["nurse", "staff nurse", "ward sister", "charge nurse"]},
+    fields={
+        "name": "Nursing",
+        "title": ["nurse", "staff nurse", "ward sister", "charge nurse", "children's nurse"],
+    },
     tags={
         "why": "Nurses care for patients on wards and in the community.",
         "learn_more_url": "https://www.healthcareers.nhs.uk/explore-roles/nursing",
@@ -64,9 +67,27 @@ def test_a_neighbouring_title_is_named_and_never_confident(
     assert result.outside_field.learn_more_url.startswith("https://www.healthcareers.nhs.uk/")
 
 
-@pytest.mark.parametrize("text", ["haematology", "hearing aids", "I like fixing machines"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "haematology",
+        "hearing aids",
+        "I like fixing machines",
+        # Shares "children" with "children's nurse" but names no nurse.
+        "I want to help deaf children",
+        # Names a doctor's title only as a place, in passing.
+        "I measured breathing for a haematologist's patients and fixed hearing aids",
+    ],
+)
 def test_healthcare_science_words_are_not_sent_elsewhere(beside: Matcher, text: str) -> None:
     assert beside.query(text).outside_field is None
+
+
+def test_the_areas_beside_a_profession_say_so(beside: Matcher) -> None:
+    result = beside.query("staff nurse")
+    first = result.matches[0]
+    assert first.id in result.outside_field.related
+    assert first.reasons[0].text == "This work sits beside nursing, which you asked about."
 
 
 def test_neighbouring_professions_are_never_matches(beside: Matcher) -> None:
