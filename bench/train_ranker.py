@@ -8,8 +8,10 @@ negative, and `acceptable` areas are left out (neither right nor wrong). Confide
 regression on each query's features, on-topic queries positive; off-topic and neighbouring-profession
 queries, the library's own off-topic sentences and random letters negative.
 
-The confidence model weighs the two classes equally (on-topic queries outnumber the rest four to one
-in the dev set), so an even chance means "as likely on-topic as not" rather than the dev set's mix.
+The confidence model is a plain (calibrated) probability that the query is on-topic, for the dev set's
+mix of queries; "confident" starts at the probability where as few held-out on-topic queries are
+turned away as non-matches let through (equal error on the cross-validated predictions), saved with
+the model as `confident_from`.
 
 Cross-validation splits the queries (never the pairs of one query) into five folds; each fold's
 queries are answered by models fitted on the other four, through the real ``Matcher.query``. The
@@ -43,7 +45,7 @@ from sklearn.model_selection import KFold
 from sklearn.preprocessing import StandardScaler
 
 import matching
-from matching.calibration import random_texts
+from matching.calibration import balanced_threshold, random_texts
 from matching.ranking import CONFIDENCE_FEATURES, MODEL_FILE, RANKING_FEATURES, LearnedModel, LinearModel
 from matching.wordlists import OFF_TOPIC_TEXTS
 
@@ -81,12 +83,9 @@ def folded(scaler: StandardScaler, model: LogisticRegression, features: Sequence
     return LinearModel(tuple(features), weights, intercept)
 
 
-def fit_linear(
-    values: np.ndarray, labels: np.ndarray, c: float, features: Sequence[str], balanced: bool = False
-) -> LinearModel:
+def fit_linear(values: np.ndarray, labels: np.ndarray, c: float, features: Sequence[str]) -> LinearModel:
     scaler = StandardScaler().fit(values)
-    weights = "balanced" if balanced else None
-    model = LogisticRegression(C=c, max_iter=2000, class_weight=weights).fit(scaler.transform(values), labels)
+    model = LogisticRegression(C=c, max_iter=2000).fit(scaler.transform(values), labels)
     return folded(scaler, model, features)
 
 
@@ -175,8 +174,10 @@ def reliability(probabilities: np.ndarray, labels: np.ndarray) -> list[dict[str,
     return rows
 
 
-def confidence_report(probabilities: np.ndarray, examples: list[tuple[str, int, str]]) -> dict:
-    confident = probabilities >= 0.5
+def confidence_report(
+    probabilities: np.ndarray, examples: list[tuple[str, int, str]], threshold: float
+) -> dict:
+    confident = probabilities >= threshold
     styles: dict[str, list[bool]] = defaultdict(list)
     for (_, _, style), flag in zip(examples, confident.tolist(), strict=True):
         styles[style].append(flag)
@@ -188,6 +189,7 @@ def confidence_report(probabilities: np.ndarray, examples: list[tuple[str, int, 
         "off_topic_not_confident": float(1 - confident[labels == 0].mean()),
         "reliability": reliability(probabilities, labels),
         "brier": float(np.mean((probabilities - labels) ** 2)),
+        "threshold": threshold,
     }
 
 
@@ -214,13 +216,15 @@ def cross_validate(matcher, pairs: PairSet, queries, c: float) -> dict:
         values = confidence_values(matcher, texts, ranking)
         labels = np.array([label for _, label, _ in examples])
         confidence = fit_linear(
-            values[example_train], labels[example_train], CONFIDENCE_C, CONFIDENCE_FEATURES, balanced=True
+            values[example_train], labels[example_train], CONFIDENCE_C, CONFIDENCE_FEATURES
         )
         probabilities[example_test] = confidence.probability(values[example_test])
     matcher.model_ = None
+    labels = np.array([label for _, label, _ in examples])
+    threshold = balanced_threshold(probabilities[labels == 0], probabilities[labels == 1])
     return {
         "ranking": {style: summary(r) for style, r in ranks.items()},
-        "confidence": confidence_report(probabilities, examples),
+        "confidence": confidence_report(probabilities, examples, threshold),
     }
 
 
@@ -259,7 +263,8 @@ def main() -> None:
     examples = confidence_examples(queries)
     values = confidence_values(fixed, [text for text, _, _ in examples], ranking)
     labels = np.array([label for _, label, _ in examples])
-    confidence = fit_linear(values, labels, CONFIDENCE_C, CONFIDENCE_FEATURES, balanced=True)
+    confidence = fit_linear(values, labels, CONFIDENCE_C, CONFIDENCE_FEATURES)
+    threshold = held_out["confidence"]["threshold"]
     counts = defaultdict(int)
     for query in queries:
         counts[query.style] += 1
@@ -267,13 +272,14 @@ def main() -> None:
         KIND,
         ranking,
         confidence,
+        threshold,
         f"Fitted by bench/train_ranker.py on {len(queries)} development queries "
         f"({', '.join(f'{n} {s}' for s, n in sorted(counts.items()))}), C={c}.",
     )
     fixed.model_ = model
     held_in = {
         "ranking": ranking_quality(fixed, on_topic),
-        "confidence": confidence_report(confidence.probability(values), examples),
+        "confidence": confidence_report(confidence.probability(values), examples, threshold),
     }
     result = {
         "made": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -308,6 +314,7 @@ def print_table(result: dict) -> None:
             )
         n = result["held_in"]["ranking"].get(style, {}).get("n", 0)
         print(f"| {style} | {n} | {' | '.join(cells)} |")
+    print(f"confident from probability {result['model']['confident_from']:.3f}")
     for name in ("cross_validated", "held_in"):
         report = result[name]["confidence"]
         print(

@@ -52,7 +52,8 @@ NEIGHBOUR_COVERAGE = 0.5
 DISLIKE_WEIGHT = 1.0
 # With a learned model, scores are probabilities: "best" needs an even chance, "great" a small one.
 LEARNED_THRESHOLDS = {"non_match": 0.05, "strong": 0.5}
-CONFIDENT_PROBABILITY = 0.5
+# Without a learned model, confidence is 1 or 0 (the calibrated threshold passed or not).
+CALIBRATED_CONFIDENT = 0.5
 
 
 def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
@@ -133,8 +134,8 @@ class Matcher(BaseEstimator):
     word_ngram_range, char_ngram_range : n-gram sizes of the word and character views.
     char_weight : share of the character view in the fused score.
     min_confident_score : a fixed threshold for the confidence score instead of the usual one: for a
-        learned kind, on its probability (normally one half); otherwise on the top score times the share
-        of the user's words the top match contains (normally calibrated at fit time).
+        learned kind, on its probability (normally the model's ``confident_from``); otherwise on the
+        top score times the share of the user's words the top match contains (normally calibrated).
     best_margin : how far (as a share of its score) the top match must lead to be the "best" fit.
     great_ratio : matches scoring at least this share of the top score are a "great" fit.
     max_reasons : reasons given per match.
@@ -398,7 +399,8 @@ class Matcher(BaseEstimator):
         return self._lift_exact_titles(search, query.text, k, accept)
 
     def _confidence(self, search: _KindSearch, query: ReadQuery) -> float:
-        """How likely the query is to be about this kind of document: 0 to 1, confident from one half.
+        """How likely the query is to be about this kind of document: 0 to 1, confident from the model's
+        ``confident_from``.
 
         With a learned model this is its probability; otherwise 1 or 0 by the calibrated threshold.
         """
@@ -462,9 +464,11 @@ class Matcher(BaseEstimator):
             return QueryResult([], False, terms, outside)
         search = ranked[0][3]
         confidence = self._confidence(search, query)
-        needed = CONFIDENT_PROBABILITY
-        if search.model is not None and self.min_confident_score is not None:
-            needed = self.min_confident_score
+        needed = CALIBRATED_CONFIDENT
+        if search.model is not None:
+            needed = search.model.confident_from
+            if self.min_confident_score is not None:
+                needed = self.min_confident_score
         confident = outside is None and confidence > 0.0 and confidence >= needed
         thresholds = ranked[0][3].index.thresholds
         bands = fit_bands(

@@ -112,6 +112,8 @@ class LearnedModel:
     kind: str
     ranking: LinearModel
     confidence: LinearModel
+    # The probability from which an answer is confident (chosen on held-out predictions).
+    confident_from: float = 0.5
     description: str = ""
 
     def to_json(self) -> dict[str, Any]:
@@ -120,16 +122,21 @@ class LearnedModel:
             "description": self.description,
             "ranking": self.ranking.to_json(),
             "confidence": self.confidence.to_json(),
+            "confident_from": round(float(self.confident_from), 6),
         }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> LearnedModel:
         if not isinstance(data, Mapping) or not isinstance(data.get("kind"), str):
             raise ModelError("a learned model must be a JSON object with a kind")
+        threshold = data.get("confident_from")
+        if not isinstance(threshold, int | float) or not 0.0 < threshold < 1.0:
+            raise ModelError("confident_from must be a probability between 0 and 1")
         return cls(
             data["kind"],
             LinearModel.from_json(data.get("ranking") or {}, RANKING_FEATURES),
             LinearModel.from_json(data.get("confidence") or {}, CONFIDENCE_FEATURES),
+            float(threshold),
             str(data.get("description", "")),
         )
 
