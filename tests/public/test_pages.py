@@ -72,6 +72,9 @@ def test_every_profile_page_shows_its_content(get_page, slug):
         assert " ".join(activity.split()) in html.text
     for title in profile["alternative_titles"]:
         assert title in html.text
+    assert len(html.select("#you-might-enjoy + ul li")) == len(profile["interests"])
+    for interest in profile["interests"]:
+        assert interest in html.text
     for entry in profile["entry_routes"]:
         assert f"/entry-routes/{entry['route']}" in html.links()
     data = json.loads(html.select("script[type='application/ld+json']")[0].string)
