@@ -42,7 +42,9 @@ class TitleLikeness:
     # them, "I ran spirometry tests at a GP surgery" one in five (the title is only a place there).
     coverage: float = 0.0
     # Whether the query holds that title's last word, the one that names the job ("nurse" in
-    # "children's nurse"): "deaf children" shares a word with it but names no nurse.
+    # "children's nurse"), and one holds every word of the other ("band 6 nurse" and "nurse"):
+    # "deaf children" shares a word with "children's nurse", "lorry driver" with "ambulance driver",
+    # but neither names that job.
     has_head: bool = False
 
 
@@ -115,5 +117,7 @@ class TitleIndex:
             exact_area,
             False,
             coverage,
-            head is not None and head in single,
+            head is not None
+            and head in single
+            and (self.title_words[best] <= single or single <= self.title_words[best]),
         )

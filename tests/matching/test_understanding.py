@@ -36,11 +36,25 @@ DOCTORS = Document(
 )
 
 
+PARAMEDICS = Document(
+    id="paramedics",
+    kind=NEIGHBOURING_KIND,
+    fields={"name": "Paramedics", "title": ["paramedic", "ambulance driver"]},
+    tags={
+        "why": "Paramedics treat people in emergencies.",
+        "learn_more_url": "https://www.healthcareers.nhs.uk/explore-roles/ambulance-service-team",
+        "related": ["cardiac-science"],
+    },
+)
+
+
 @pytest.fixture(scope="module")
 def beside() -> Matcher:
     """The small corpus with two neighbouring professions and a few everyday words."""
     words = {"deaf": ["hearing", "deafness"], "germs": ["bacteria", "infection"]}
-    return Matcher(abbreviations=ABBREVIATIONS, everyday_words=words).fit([*AREAS, NURSING, DOCTORS])
+    return Matcher(abbreviations=ABBREVIATIONS, everyday_words=words).fit(
+        [*AREAS, NURSING, DOCTORS, PARAMEDICS]
+    )
 
 
 def _ids(result) -> list[str]:
@@ -75,6 +89,8 @@ def test_a_neighbouring_title_is_named_and_never_confident(
         "I like fixing machines",
         # Shares "children" with "children's nurse" but names no nurse.
         "I want to help deaf children",
+        # Shares "driver" with "ambulance driver", but a lorry driver is another job altogether.
+        "I want to be a lorry driver",
         # Names a doctor's title only as a place, in passing.
         "I measured breathing for a haematologist's patients and fixed hearing aids",
     ],
