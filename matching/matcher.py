@@ -44,9 +44,9 @@ _NOT_FITTED = "This Matcher has not been fitted yet: call fit(documents) or Matc
 # chosen together on the development set: most neighbouring titles named, almost no on-topic query).
 NEIGHBOUR_MIN_LIKENESS = 0.6
 NEIGHBOUR_MARGIN = 0.05
-# ... and when at least half of the query's words are that title's, its last word among them: a title
-# in passing ("at a GP surgery") or a word shared by chance ("deaf children", "children's nurse")
-# does not make the query about the profession.
+# ... and when at least half of the query's words are that title's, its last word among them, and one
+# holds the other whole (see ``TitleLikeness.has_head``): a title in passing ("at a GP surgery") or a
+# word shared by chance ("deaf children", "lorry driver") does not make the query about the profession.
 NEIGHBOUR_COVERAGE = 0.5
 # How much a document loses for each unit of likeness to what the person said they do not want.
 DISLIKE_WEIGHT = 1.0
