@@ -70,14 +70,17 @@ def index_fingerprint(
     documents: list[Document],
     expansions: dict[str, str],
     professions: Iterable[NeighbouringProfession] | None = None,
+    everyday_words: dict[str, list[str]] | None = None,
 ) -> str:
     """Changes whenever the area documents, the abbreviations or the neighbouring professions change.
 
-    ``documents`` are the service areas' documents; ``professions`` are those in content/ unless given.
+    ``documents`` are the service areas' documents; ``professions`` and ``everyday_words`` are those in
+    content/ unless given.
     """
+    words = read_everyday_words(CONTENT_DIR) if everyday_words is None else everyday_words
     # The learned model and the everyday words change the index as surely as the documents do.
     canonical = json.dumps(
-        [expansions, read_everyday_words(CONTENT_DIR), model_fingerprint()],
+        [expansions, words, model_fingerprint()],
         sort_keys=True,
         ensure_ascii=False,
     )
@@ -103,13 +106,12 @@ def build_index(
     areas = [area_document(area) for area in all_service_areas()]
     documents = [*areas, *profession_documents(chosen)]
     expansions = abbreviation_expansions(abbreviations)
-    fingerprint = index_fingerprint(areas, expansions, chosen)
+    words = read_everyday_words(CONTENT_DIR)
+    fingerprint = index_fingerprint(areas, expansions, chosen, words)
     latest = latest_version()
     if latest and latest.corpus_hash == fingerprint and _loads(latest):
         return latest
-    matcher = Matcher(abbreviations=expansions, everyday_words=read_everyday_words(CONTENT_DIR)).fit(
-        documents
-    )
+    matcher = Matcher(abbreviations=expansions, everyday_words=words).fit(documents)
     # The count is of profiles indexed, as the content status page reports it; the professions ride along.
     version = MatchingIndexVersion(corpus_hash=fingerprint, document_count=len(areas))
     version.files = [
