@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -21,20 +21,15 @@ from matching.documents import (
     check_documents,
     corpus_hash,
 )
-from matching.explain import QueryView, dislike_reasons, explain, understood_share, understood_shares
+from matching.explain import QueryView, dislike_reasons, explain, understood_share
 from matching.index import KindIndex, build_kind_index
-from matching.negation import NegatedSpan, negated_spans
+from matching.learned import candidates, confidence_features, ranking_features, rerank
 from matching.persistence import load_matcher, matcher_files, read_matcher, save_matcher
-from matching.ranking import (
-    CANDIDATES,
-    CONFIDENCE_FEATURES,
-    RANKED_FIELDS,
-    RANKING_FEATURES,
-    LearnedModel,
-    shipped_model,
-)
+from matching.ranking import LearnedModel, shipped_model
+from matching.reading import ReadQuery
+from matching.search import KindSearch, top_rows
 from matching.text import TextAnalyzer, title_key
-from matching.titles import TitleIndex, TitleLikeness
+from matching.titles import TitleIndex
 
 # A query that is, word for word, one of a document's titles names that job: the document ranks first.
 TITLE_MARGIN = 0.01
@@ -54,72 +49,6 @@ DISLIKE_WEIGHT = 1.0
 LEARNED_THRESHOLDS = {"non_match": 0.05, "strong": 0.5}
 # Without a learned model, confidence is 1 or 0 (the calibrated threshold passed or not).
 CALIBRATED_CONFIDENT = 0.5
-
-
-def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
-    """``text`` with each span replaced by a full stop and spaces: same length, so offsets still hold,
-    and the stop keeps the words either side from pairing up."""
-    characters = list(text)
-    for start, end in spans:
-        if end > start:
-            characters[start:end] = ["."] + [" "] * (end - start - 1)
-    return "".join(characters)
-
-
-@dataclass(frozen=True)
-class ReadQuery:
-    """A query split into what the person wants and what they said they do not (offsets kept)."""
-
-    text: str
-    positive: str
-    disliked: str
-    dislikes: tuple[NegatedSpan, ...]
-
-    @classmethod
-    def of(cls, text: str) -> ReadQuery:
-        dislikes = tuple(negated_spans(text))
-        if not dislikes:
-            return cls(text, text, "", ())
-        said_no = [(span.cue_start, span.end) for span in dislikes]
-        rest, cursor = [], 0
-        for span in dislikes:
-            rest.append((cursor, span.start))
-            cursor = span.end
-        rest.append((cursor, len(text)))
-        return cls(text, _blanked(text, said_no), _blanked(text, rest), dislikes)
-
-
-def top_rows(scores: np.ndarray, k: int, accept: Callable[[int], bool] | None = None) -> list[int]:
-    """Rows of the ``k`` highest positive scores passing ``accept``; ties go to the earlier row."""
-    positive = np.flatnonzero(scores > 0)
-    size = k if accept is None else 4 * k
-    while True:
-        pool = positive
-        if size < len(positive):
-            cut = np.partition(scores[positive], -size)[-size]
-            pool = positive[scores[positive] >= cut]
-        ordered = pool[np.lexsort((pool, -scores[pool]))]
-        chosen = [int(row) for row in ordered if accept is None or accept(int(row))][:k]
-        if len(chosen) >= k or len(pool) == len(positive):
-            return chosen
-        size *= 4
-
-
-@dataclass
-class _KindSearch:
-    """One kind's answer to a query before the kinds are merged."""
-
-    index: KindIndex
-    view: QueryView
-    scores: np.ndarray
-    rows: list[int]
-    overlaps: bool
-    char_scores: np.ndarray
-    # The fixed-weight scores, when ``scores`` are a learned model's probabilities.
-    fused: np.ndarray | None = None
-    model: LearnedModel | None = None
-    # How much the wanted words look like a job title, worked out once per query.
-    likeness: TitleLikeness | None = None
 
 
 class Matcher(BaseEstimator):
@@ -249,7 +178,7 @@ class Matcher(BaseEstimator):
 
     def _search(
         self, index: KindIndex, query: ReadQuery, k: int, accept: Callable[[Document], bool] | None
-    ) -> _KindSearch:
+    ) -> KindSearch:
         """Fused scores for every document, less their likeness to what the person does not want."""
         view = self._view(index, query)
         word, char = index.view_scores(view.word, view.char)
@@ -258,75 +187,13 @@ class Matcher(BaseEstimator):
             scores = np.clip(scores - DISLIKE_WEIGHT * view.dislike_scores, 0.0, 1.0)
         overlaps = view.word.nnz > 0 or any(view.similar.values())
         rows = top_rows(scores, k, self._acceptor(index, accept))
-        return _KindSearch(index, view, scores, rows, overlaps, char)
-
-    def _candidates(self, search: _KindSearch, text: str, k: int, accept) -> list[int]:
-        """Rows worth re-ranking: the best fused scores, and any document titled exactly as the query."""
-        check = self._acceptor(search.index, accept)
-        rows = top_rows(search.scores, max(CANDIDATES, k), check)
-        exact = [r for r in search.index.titles.get(title_key(text), []) if check is None or check(r)]
-        return rows + [row for row in exact if row not in rows]
-
-    def ranking_features(self, search: _KindSearch, text: str, rows: list[int]) -> np.ndarray:
-        """One row of ``RANKING_FEATURES`` per candidate row (see ``matching.ranking``)."""
-        index, view = search.index, search.view
-        values = np.zeros((len(rows), len(RANKING_FEATURES)))
-        if not rows:
-            return values
-        shares, cosines = index.field_cosines(view.word, rows)
-        for position, name in enumerate(index.field_names):
-            if name in RANKED_FIELDS:
-                values[:, RANKING_FEATURES.index(f"word:{name}")] = shares[:, position]
-                values[:, RANKING_FEATURES.index(f"cosine:{name}")] = cosines[:, position]
-        column = {name: RANKING_FEATURES.index(name) for name in RANKING_FEATURES}
-        fused = search.scores[rows]
-        exact = set(index.titles.get(title_key(text), []))
-        values[:, column["char"]] = search.char_scores[rows]
-        values[:, column["fused"]] = fused
-        values[:, column["relative"]] = fused / max(float(search.scores.max()), 1e-9)
-        values[:, column["exact_title"]] = [row in exact for row in rows]
-        values[:, column["understood"]] = understood_shares(view, index, rows)
-        if view.dislike_scores is not None:
-            values[:, column["dislike"]] = view.dislike_scores[rows]
-        values[:, column["broad"]] = self.broad_[index.rows[rows]]
-        return values
-
-    def _rerank(self, search: _KindSearch, model: LearnedModel, text: str, k: int, accept) -> _KindSearch:
-        """The candidates ordered by the learned model's probability that each is what the person wants."""
-        candidates = self._candidates(search, text, k, accept)
-        probabilities = model.ranking.probability(self.ranking_features(search, text, candidates))
-        scores = np.zeros_like(search.scores)
-        scores[candidates] = probabilities
-        rows = top_rows(scores, k, self._acceptor(search.index, accept))
-        return replace(search, scores=scores, rows=rows, fused=search.scores)
-
-    def confidence_features(self, search: _KindSearch, query: ReadQuery) -> np.ndarray:
-        """One row of ``CONFIDENCE_FEATURES`` for a re-ranked search (see ``matching.ranking``)."""
-        values = np.zeros(len(CONFIDENCE_FEATURES))
-        column = {name: CONFIDENCE_FEATURES.index(name) for name in CONFIDENCE_FEATURES}
-        words = [f for f in search.view.features if " " not in f.name]
-        likeness = search.likeness or self.titles_.likeness(query.positive)
-        values[column["area_title"]] = likeness.area
-        values[column["neighbour_title"]] = likeness.neighbour
-        values[column["words"]] = np.log1p(len(words))
-        vocabulary = search.index.word_vectorizer.vocabulary_
-        unknown = [f for f in words if f.name not in vocabulary and not search.view.similar.get(f.name)]
-        values[column["unknown_words"]] = len(unknown) / len(words) if words else 1.0
-        if not search.rows:
-            return values
-        top = search.rows[0]
-        second = float(search.scores[search.rows[1]]) if len(search.rows) > 1 else 0.0
-        values[column["top_probability"]] = float(search.scores[top])
-        values[column["lead"]] = float(search.scores[top]) - second
-        values[column["top_fused"]] = float(search.fused[top]) if search.fused is not None else 0.0
-        values[column["understood"]] = understood_share(search.view, search.index, top)
-        return values
+        return KindSearch(index, view, scores, rows, overlaps, char)
 
     def _acceptor(self, index: KindIndex, accept: Callable[[Document], bool] | None):
         """``accept`` as a test on rows of ``index``, or None when every row is acceptable."""
         return None if accept is None else (lambda row: bool(accept(self.documents_[index.rows[row]])))
 
-    def _lift_exact_titles(self, search: _KindSearch, text: str, k: int, accept) -> _KindSearch:
+    def _lift_exact_titles(self, search: KindSearch, text: str, k: int, accept) -> KindSearch:
         """Move documents whose title is exactly the query above every other document."""
         rows = search.index.titles.get(title_key(text))
         if not rows:
@@ -337,7 +204,7 @@ class Matcher(BaseEstimator):
         check = self._acceptor(search.index, accept)
         return replace(search, scores=scores, rows=top_rows(scores, k, check))
 
-    def _put_first(self, search: _KindSearch, ids: tuple[str, ...], k: int, accept) -> _KindSearch:
+    def _put_first(self, search: KindSearch, ids: tuple[str, ...], k: int, accept) -> KindSearch:
         """The documents with these ids first (best score first), then the rest as ranked."""
         wanted = [self.positions_.get((self.documents_[search.index.rows[0]].kind, i)) for i in ids]
         row_of = {int(position): row for row, position in enumerate(search.index.rows)}
@@ -350,7 +217,7 @@ class Matcher(BaseEstimator):
         rest = [row for row in top_rows(search.scores, k, check) if row not in first]
         return replace(search, rows=(first + rest)[:k])
 
-    def _outside_field(self, search: _KindSearch, query: ReadQuery) -> OutsideField | None:
+    def _outside_field(self, search: KindSearch, query: ReadQuery) -> OutsideField | None:
         """The neighbouring profession the query names: more like one of its titles than any area's."""
         if not self.titles_.has_neighbours:
             return None
@@ -377,7 +244,7 @@ class Matcher(BaseEstimator):
         )
 
     @staticmethod
-    def _confidence_score(search: _KindSearch) -> float:
+    def _confidence_score(search: KindSearch) -> float:
         """The top score, scaled by the share of the user's words the top document contains.
 
         An off-topic sentence can share one word with a profile ("teacher", "theatre") and score like a
@@ -388,30 +255,35 @@ class Matcher(BaseEstimator):
         top = search.rows[0]
         return float(search.scores[top]) * understood_share(search.view, search.index, top)
 
-    def _kind_search(self, kind: str, query: ReadQuery, k: int, accept) -> _KindSearch:
+    def _kind_search(self, kind: str, query: ReadQuery, k: int, accept) -> KindSearch:
         search = self._search(self.indexes_[kind], query, k, accept)
         model = self._model_for(kind)
         if model is not None:
-            search = self._rerank(search, model, query.text, k, accept)
-            search.model = model
+            search = rerank(search, model, query.text, k, self._acceptor(search.index, accept), self.broad_)
         if kind == "service-area":
             search.likeness = self.titles_.likeness(query.positive)
         return self._lift_exact_titles(search, query.text, k, accept)
 
-    def _confidence(self, search: _KindSearch, query: ReadQuery) -> float:
+    def _confidence(self, search: KindSearch, query: ReadQuery) -> float:
         """How likely the query is to be about this kind of document: 0 to 1, confident from the model's
         ``confident_from``.
 
         With a learned model this is its probability; otherwise 1 or 0 by the calibrated threshold.
         """
         if search.model is not None:
-            values = self.confidence_features(search, query)
+            values = confidence_features(search, query, self.titles_)
             return float(search.model.confidence.probability(values[None, :])[0])
         threshold = self.min_confident_score
         if threshold is None:
             threshold = search.index.thresholds["non_match"]
         score = self._confidence_score(search)
         return 1.0 if score > 0.0 and score >= threshold else 0.0
+
+    def _confident_from(self, search: KindSearch) -> float:
+        """The confidence an answer needs: the caller's fixed threshold or the model's, for a learned kind."""
+        if search.model is None:
+            return CALIBRATED_CONFIDENT
+        return search.model.confident_from if self.min_confident_score is None else self.min_confident_score
 
     def candidate_features(self, text: str, kind: str = "service-area") -> tuple[list[str], np.ndarray]:
         """The ids of the documents the learned model would re-rank for ``text``, and their features.
@@ -420,18 +292,18 @@ class Matcher(BaseEstimator):
         """
         check_is_fitted(self, "indexes_", msg=_NOT_FITTED)
         search = self._search(self.indexes_[kind], ReadQuery.of(text), 0, None)
-        rows = self._candidates(search, text, 0, None)
+        rows = candidates(search, text, 0, None)
         ids = [self.documents_[search.index.rows[row]].id for row in rows]
-        return ids, self.ranking_features(search, text, rows)
+        return ids, ranking_features(search, text, rows, self.broad_)
 
     def query_confidence_features(self, text: str, model: LearnedModel, k: int = 10) -> np.ndarray:
         """The confidence features of ``text`` once ``model`` has ranked its kind (for fitting)."""
         check_is_fitted(self, "indexes_", msg=_NOT_FITTED)
         query = ReadQuery.of(text)
         search = self._search(self.indexes_[model.kind], query, k, None)
-        search = self._rerank(search, model, text, k, None)
+        search = rerank(search, model, text, k, None, self.broad_)
         search = self._lift_exact_titles(search, text, k, None)
-        return self.confidence_features(search, query)
+        return confidence_features(search, query, self.titles_)
 
     def query(
         self,
@@ -464,12 +336,7 @@ class Matcher(BaseEstimator):
             return QueryResult([], False, terms, outside)
         search = ranked[0][3]
         confidence = self._confidence(search, query)
-        needed = CALIBRATED_CONFIDENT
-        if search.model is not None:
-            needed = search.model.confident_from
-            if self.min_confident_score is not None:
-                needed = self.min_confident_score
-        confident = outside is None and confidence > 0.0 and confidence >= needed
+        confident = outside is None and confidence > 0.0 and confidence >= self._confident_from(search)
         thresholds = ranked[0][3].index.thresholds
         bands = fit_bands(
             [item[0] for item in ranked], confident, thresholds, self.best_margin, self.great_ratio
@@ -501,7 +368,7 @@ class Matcher(BaseEstimator):
                 ]
 
     def _reasons(
-        self, searches: list[_KindSearch], ranked: list[tuple]
+        self, searches: list[KindSearch], ranked: list[tuple]
     ) -> dict[tuple[int, int], list[Reason]]:
         """Reasons for the ranked matches only, worked out kind by kind."""
         reasons: dict[tuple[int, int], list[Reason]] = {}

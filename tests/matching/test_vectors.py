@@ -19,7 +19,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from matching import Document, Matcher
 from matching.index import KindIndex
-from matching.matcher import ReadQuery
+from matching.reading import ReadQuery
 from matching.text import TextAnalyzer
 from matching.vectorizers import bare_char_analyzer, char_vectorizer, fit_fields, word_vectorizer
 
