@@ -331,7 +331,8 @@ class Matcher(BaseEstimator):
         ranked = [(float(s.scores[row]), int(s.index.rows[row]), row, s) for s in searches for row in s.rows]
         if outside is None:
             ranked = sorted(ranked, key=lambda item: (-item[0], item[1]))[:k]
-        terms = self._query_terms(query)
+        # The wanted words were read once already, for the first kind's search.
+        terms = self._query_terms(query, searches[0].view.features if searches else None)
         if not ranked:
             return QueryResult([], False, terms, outside)
         search = ranked[0][3]
@@ -384,11 +385,11 @@ class Matcher(BaseEstimator):
                 reasons[(id(search), row)] = pushed + found + spared
         return reasons
 
-    def _query_terms(self, query: ReadQuery) -> list[str]:
+    def _query_terms(self, query: ReadQuery, features: list | None = None) -> list[str]:
         """The meaningful words the matcher read as wanted, with abbreviation expansions."""
         terms: list[str] = []
         text = query.text
-        for feature in self.analyzer_.features(query.positive):
+        for feature in self.analyzer_.features(query.positive) if features is None else features:
             word = (
                 text[feature.start : feature.end].lower() if feature.expansion is None else feature.expansion
             )
