@@ -13,14 +13,14 @@ NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
 BUILD := static/build
 
 export PYTHONDONTWRITEBYTECODE := 1
-# portal/gunicorn_config.py and the app's PUBLIC_URL read these from the environment.
+# gunicorn.conf.py and the app's PUBLIC_URL read these from the environment.
 export HOST PORT WEB_CONCURRENCY
 
 .PHONY: run test bench setup database lint clean
 
 run: setup database
 	@echo "==> Serving on http://$(HOST):$(PORT) with $(WEB_CONCURRENCY) workers (Ctrl+C to stop)"
-	@$(BIN)/gunicorn --config python:portal.gunicorn_config wsgi:app
+	@$(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
 test: setup $(VENV)/.test-installed
 	@echo "==> Linting with ruff"
@@ -44,7 +44,7 @@ $(VENV)/.installed: requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@echo "==> Installing pinned Python packages"
 	@$(PIP) -r requirements.txt 2>&1 | grep -v "is ignored" || true
-	@$(BIN)/python -c "import flask, sklearn, nhsuk_frontend_jinja, redis, pydantic, nh3"
+	@$(BIN)/python -c "import flask, sklearn, nhsuk_frontend_jinja, redis, pydantic, nh3, flask_caching, flask_compress, whitenoise, brotli"
 	@touch $@
 
 $(VENV)/.test-installed: $(VENV)/.installed requirements-test.txt

@@ -7,34 +7,37 @@ from typing import Any
 
 from flask import Flask
 
-from portal.config import PROJECT_ROOT, load_config
+from portal.config import PROJECT_ROOT, instance_folder, load_config
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the portal. ``config`` overrides settings read from the environment."""
-    app = Flask(
-        __name__,
-        template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "static"),
-        instance_path=str(PROJECT_ROOT / "instance"),
-    )
     config = config or {}
     environment = dict(os.environ)
     if "PORTAL_ENV" in config:
         environment["PORTAL_ENV"] = config["PORTAL_ENV"]
-    app.config.update(load_config(environment))
+    instance = instance_folder(environment)
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(instance),
+    )
+    app.config.update(load_config(environment, instance))
     app.config.update(config)
 
     from portal import logs
 
     logs.init_app(app)
 
-    from portal import auth, errors, extensions, security, templating
+    from portal import assets, auth, caching, errors, extensions, security, templating
 
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(PROJECT_ROOT / "migrations"))
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)
+    caching.init_app(app)
+    assets.init_app(app)
     auth.init_app(app)
     templating.init_app(app)
     security.init_app(app)

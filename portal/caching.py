@@ -58,3 +58,9 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
         return result
 
     return wrapper
+
+
+def init_app(app) -> None:  # placeholder while the shared cache is written
+    from portal.services.public_generation import watch_public_changes
+
+    watch_public_changes()

@@ -19,6 +19,8 @@ MIN_SECRET_LENGTH = 32
 KIB = 1024
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+# How long a call to Redis may take before the portal carries on without it.
+REDIS_TIMEOUT_SECONDS = 0.5
 
 # Generated once per test process, so every app a test run creates signs alike.
 _TESTING_KEY = secrets.token_hex(KEY_BYTES)
@@ -130,6 +132,10 @@ def _shared(env: dict[str, str], instance_dir: Path) -> dict[str, Any]:
         # the boundary of two fixed windows.
         "RATELIMIT_STRATEGY": "moving-window",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # While Redis is unreachable each worker counts in its own memory (see README, "When Redis is
+        # down"), and a dead Redis costs a request at most these timeouts, not a hang.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT_SECONDS, "socket_timeout": REDIS_TIMEOUT_SECONDS},
         "WEB_CONCURRENCY": _positive_int(env, "WEB_CONCURRENCY", 2),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -138,6 +144,8 @@ def _shared(env: dict[str, str], instance_dir: Path) -> dict[str, Any]:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "WTF_CSRF_TIME_LIMIT": 3600,
         "PUBLIC_CACHE_SECONDS": int(env.get("PUBLIC_CACHE_SECONDS", "300")),
+        # How long a browser or proxy may reuse a public page before asking again (with its ETag).
+        "PUBLIC_MAX_AGE_SECONDS": int(env.get("PUBLIC_MAX_AGE_SECONDS", "60")),
         # How long a worker reuses the cells the workforce figures are built from.
         "WORKFORCE_CACHE_SECONDS": int(env.get("WORKFORCE_CACHE_SECONDS", "60")),
         "PREFERRED_URL_SCHEME": "https",
@@ -184,6 +192,11 @@ def _production(env: dict[str, str], instance_dir: Path) -> dict[str, Any]:
         # Only requests naming our own host get through, so a forged Host header is a 400.
         "TRUSTED_HOSTS": _trusted_hosts(env, public_url),
     }
+
+
+def instance_folder(env: dict[str, str]) -> Path:
+    """The folder for this instance's own files: ``INSTANCE_DIR``, or ``instance/`` in the project."""
+    return Path(env.get("INSTANCE_DIR") or INSTANCE_DIR).resolve()
 
 
 def load_config(env: dict[str, str] | None = None, instance_dir: Path = INSTANCE_DIR) -> dict[str, Any]:

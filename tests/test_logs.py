@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from portal import create_app
-from portal.gunicorn_config import EscapedAtoms
+from portal.gunicorn_logging import EscapedAtoms
 from portal.logs import LOG_FORMAT, OneLineFormatter, escape_unprintable, wsgi_text
 
 HOSTILE = "a\r\nFAKE 200 line\x00b\u202ec\u2028d\x85e\tf\\g"

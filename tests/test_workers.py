@@ -23,7 +23,7 @@ from flask import Flask
 
 from portal.config import PROJECT_ROOT
 from portal.extensions import worker_share
-from portal.gunicorn_config import ACCESS_LOG_FORMAT
+from portal.gunicorn_logging import ACCESS_LOG_FORMAT
 
 LIMIT = 60  # the documented limit on /api/v1/match
 REQUESTS = 75
@@ -147,7 +147,7 @@ def _serve(app: Flask, directory: Path, settings: dict[str, str]) -> Iterator[Se
         "-m",
         "gunicorn",
         "--config",
-        "python:portal.gunicorn_config",
+        str(PROJECT_ROOT / "gunicorn.conf.py"),
         # The pid shows which worker answered; the rest is the configured format.
         "--access-logformat",
         f"%(p)s {ACCESS_LOG_FORMAT}",

@@ -17,6 +17,7 @@ from portal.models.matching import MatchFeedback, MatchingIndexFile, MatchingInd
 from portal.models.opportunities import ListingReport, Opportunity, OpportunityArea, OpportunityEvent
 from portal.models.organisations import Invitation, Membership, Organisation, RecoveryCode, User
 from portal.models.outbox import OutboxMessage
+from portal.models.public_pages import PublicGeneration
 from portal.models.schools import ClassCode, ClassResponse
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "OpportunityEvent",
     "Organisation",
     "OutboxMessage",
+    "PublicGeneration",
     "RecoveryCode",
     "SavedArea",
     "SavedListing",

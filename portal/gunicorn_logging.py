@@ -1,15 +1,13 @@
-"""Gunicorn settings for `make run`: ``gunicorn --config python:portal.gunicorn_config wsgi:app``.
+"""Gunicorn's logging for the portal (``gunicorn.conf.py`` names it).
 
-HOST, PORT and WEB_CONCURRENCY come from the environment. The access log holds the method, the
-path without its query string, the status and the time taken: never a query string, a header or
-anything else a person typed. Every field of the access and error logs is escaped, so a request
-cannot write a line of its own into them.
+The access log holds the method, the path without its query string, the status and the time taken:
+never a query string, a header or anything else a person typed. Every field of the access and error
+logs is escaped, so a request cannot write a line of its own into them.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 from typing import Any
 
 from gunicorn import glogging
@@ -17,13 +15,6 @@ from gunicorn import glogging
 from portal.logs import OneLineFormatter, escape_unprintable, wsgi_text
 
 ACCESS_LOG_FORMAT = "%(m)s %(U)s %(s)s %(M)sms"
-
-
-def _bind_address() -> str:
-    host = os.environ.get("HOST", "127.0.0.1")
-    if ":" in host:  # IPv6
-        host = f"[{host.strip('[]')}]"
-    return f"{host}:{os.environ.get('PORT', '8000')}"
 
 
 class EscapedAtoms(glogging.SafeAtoms):
@@ -53,20 +44,3 @@ class EscapingLogger(glogging.Logger):
             if not isinstance(handler.formatter, OneLineFormatter):
                 inner = handler.formatter or logging.Formatter(self.error_fmt, self.datefmt)
                 handler.setFormatter(OneLineFormatter(inner=inner))
-
-
-def pre_fork(server: Any, worker: Any) -> None:
-    """Tell each new worker how many workers share the in-memory rate limits."""
-    # A `--workers` on the command line wins over WEB_CONCURRENCY; the app must divide by the real count.
-    os.environ["WEB_CONCURRENCY"] = str(server.num_workers)
-
-
-bind = _bind_address()
-workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-worker_class = "sync"
-accesslog = "-"
-access_log_format = ACCESS_LOG_FORMAT
-logger_class = EscapingLogger
-# The control socket's default path is shared by every gunicorn of this user, and changing the worker
-# count at run time would leave the in-memory rate limits divided by the old count.
-control_socket_disable = True
