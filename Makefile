@@ -58,12 +58,17 @@ node_modules/.installed: package.json package-lock.json
 	@npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-$(BUILD)/.built: node_modules/.installed $(wildcard static/scss/*.scss)
+# Everything the fingerprinted, compressed copies in $(BUILD) are made from (see portal/assets.py).
+ASSET_SOURCES := $(wildcard static/scss/*.scss static/js/*.js) portal/assets.py
+
+$(BUILD)/.built: node_modules/.installed $(ASSET_SOURCES) | $(VENV)/.installed
 	@echo "==> Compiling styles on top of NHS.UK frontend"
 	@mkdir -p $(BUILD)/nhsuk
 	@npm run --silent build:css
 	@cp -R $(NHSUK)/assets $(BUILD)/nhsuk/
 	@cp $(NHSUK)/nhsuk-frontend.min.js $(NHSUK)/nhsuk-frontend.min.js.map $(BUILD)/nhsuk/
+	@echo "==> Fingerprinting and compressing static files"
+	@$(BIN)/python -m portal.assets build
 	@touch $@
 
 database: $(VENV)/.installed

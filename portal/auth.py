@@ -33,7 +33,9 @@ SCHOOL_KIND = "college-or-school"
 
 def init_app(app: Flask) -> None:
     """Wire Flask-Login to the user table."""
-    login_manager.init_app(app)
+    # No template reads current_user: Flask-Login's context processor would load the person (and open
+    # the session, so public pages would vary by cookie) on every page rendered.
+    login_manager.init_app(app, add_context_processor=False)
     login_manager.session_protection = "basic"
     login_manager.login_view = "organisations.sign_in"
     login_manager.login_message = "Sign in to see that page."

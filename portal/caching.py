@@ -1,66 +1,294 @@
-"""A small per-worker cache for public pages, which are the same for everyone.
+"""Public pages, which are the same for everyone: stored once, shared by every worker, sent with ETags.
 
 A page is stored only when nothing in it can belong to one visitor: a request that has a flash
 message waiting is rendered fresh, and a render that touched the session (a CSRF token, say) is
 not kept. Pages need no per-response nonce (the policy lists script hashes), so a stored page is
 served exactly as rendered, with no substitution into text a visitor could have influenced.
-Entries expire after PUBLIC_CACHE_SECONDS, so a content load shows everywhere within that time,
-and any worker or host can rebuild them from the database.
+
+Where pages are stored: in Redis through Flask-Caching when ``REDIS_URL`` is set, so every worker
+and host shares them; otherwise in each worker's memory. Keys carry the public generation
+(``portal.services.public_generation``), which the transaction of any change that public pages show
+raises: a content load or a listing going live retires every stored page at once, everywhere. A
+worker re-reads the generation at most every ``GENERATION_CHECK_SECONDS``, which is therefore the
+bound on how long another worker can show the old page. Entries also expire after
+``PUBLIC_CACHE_SECONDS``, for what changes with time alone (a closing date passing).
+
+Each page is stored once per content coding (plain, gzip, brotli), compressed when first asked for,
+so a cached page costs no compression. Browsers and proxies get an ``ETag`` and a short public
+``Cache-Control`` and revalidate with ``If-None-Match`` (answered ``304``). Values are bytes in and
+bytes out: nothing stored is ever unpickled, so whoever can write to Redis cannot run code here.
+If the store cannot be reached, pages are rendered as if nothing were stored.
 """
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import logging
 import time
-from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
-from flask import current_app, request, session
+import brotli
+import redis
+from cachelib.serializers import BaseSerializer
+from flask import Flask, Response, current_app, g, request, session
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
+from flask_caching.backends import RedisCache, SimpleCache
 
-MAX_ENTRIES = 1024
+from portal.config import REDIS_TIMEOUT_SECONDS
+from portal.extensions import compress, page_store
+
+logger = logging.getLogger(__name__)
+
 CACHEABLE_METHODS = frozenset({"GET", "HEAD"})
+# How often a worker asks the database whether public pages have changed.
+GENERATION_CHECK_SECONDS = 2.0
+# Entries a worker keeps in memory when there is no Redis (each page has up to three codings).
+LOCAL_ENTRIES = 1024
+CODINGS = ("br", "gzip")
+# Stored pages are compressed once, so they can afford the slower, smaller settings.
+BROTLI_QUALITY = 9
+GZIP_LEVEL = 9
+# A warning about an unreachable store at most this often, not once per request.
+WARNING_INTERVAL_SECONDS = 60.0
 
-_pages: OrderedDict[str, tuple[float, str]] = OrderedDict()
+
+class BytesOnly(BaseSerializer):
+    """Stores bytes as they are and refuses anything else: no pickle in either direction."""
+
+    def dumps(self, value: Any, protocol: int | None = None) -> bytes:
+        """The bytes themselves."""
+        if not isinstance(value, bytes):
+            raise TypeError(f"the page store keeps bytes, not {type(value).__name__}")
+        return value
+
+    def loads(self, bvalue: Any) -> bytes | None:
+        """The bytes stored, or None for anything that is not bytes."""
+        return bvalue if isinstance(bvalue, bytes) else None
+
+
+class SharedPageStore(RedisCache):
+    """Flask-Caching's Redis store, keeping bytes only."""
+
+    serializer = BytesOnly()
+
+
+class LocalPageStore(SimpleCache):
+    """Flask-Caching's in-memory store (one per worker), keeping bytes only."""
+
+    serializer = BytesOnly()
+
+
+@dataclass
+class _Generation:
+    """The public generation as this worker last read it."""
+
+    value: int = 0
+    checked_at: float = float("-inf")
+    warned_at: float = float("-inf")
+
+
+@dataclass(frozen=True)
+class StoredPage:
+    """One coding of one page: its validator and the bytes sent."""
+
+    etag: str
+    body: bytes
+
+    def to_bytes(self) -> bytes:
+        """The stored form: the ETag on the first line, then the body."""
+        return self.etag.encode("ascii") + b"\n" + self.body
+
+    @classmethod
+    def from_bytes(cls, stored: bytes) -> StoredPage | None:
+        """The page kept as ``stored``, or None if it is not in the stored form."""
+        etag, separator, body = stored.partition(b"\n")
+        if not separator:
+            return None
+        return cls(etag.decode("ascii", "replace"), body)
+
+
+def _state() -> _Generation:
+    return current_app.extensions["public_generation"]
+
+
+def _warn_once_a_while(message: str, error: Exception) -> None:
+    state = _state()
+    now = time.monotonic()
+    if now - state.warned_at >= WARNING_INTERVAL_SECONDS:
+        state.warned_at = now
+        logger.warning("%s: %s; pages are rendered without it", message, type(error).__name__)
+
+
+def public_generation() -> int:
+    """The generation stored pages are filed under, re-read from the database every few seconds."""
+    from portal.services.public_generation import current_generation
+
+    state = _state()
+    now = time.monotonic()
+    if now - state.checked_at >= GENERATION_CHECK_SECONDS:
+        state.value = current_generation()
+        state.checked_at = now
+    return state.value
+
+
+def forget_generation() -> None:
+    """Read the generation again on the next request (after a change made in this process)."""
+    _state().checked_at = float("-inf")
 
 
 def clear_page_cache() -> None:
-    """Forget every cached page in this worker."""
-    _pages.clear()
+    """Forget every stored page of this app (only its own keys, never the rest of a shared Redis)."""
+    page_store.clear()
+    forget_generation()
 
 
 def _belongs_to_one_visitor() -> bool:
+    # Without a session cookie there can be no flash: the session is not even opened.
+    if current_app.config["SESSION_COOKIE_NAME"] not in request.cookies:
+        return False
     return "_flashes" in session
 
 
-def _store(key: str, body: str) -> None:
-    _pages[key] = (time.monotonic(), body)
-    while len(_pages) > MAX_ENTRIES:
-        _pages.popitem(last=False)
+def _chosen_coding() -> str | None:
+    coding = request.accept_encodings.best_match(CODINGS)
+    return coding if coding in CODINGS else None
+
+
+def _encode(body: bytes, coding: str | None) -> bytes:
+    if coding == "br":
+        return brotli.compress(body, quality=BROTLI_QUALITY)
+    if coding == "gzip":
+        return gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
+    return body
+
+
+def _etag(body: bytes) -> str:
+    return hashlib.blake2b(body, digest_size=16).hexdigest()
+
+
+def _key(generation: int, coding: str | None) -> str:
+    return f"{generation}:{coding or 'identity'}:{request.full_path}"
+
+
+def _get(key: str) -> StoredPage | None:
+    try:
+        stored = page_store.get(key)
+    except (redis.RedisError, OSError) as error:
+        _warn_once_a_while("The page store cannot be read", error)
+        return None
+    return StoredPage.from_bytes(stored) if stored else None
+
+
+def _put(key: str, page: StoredPage) -> None:
+    try:
+        page_store.set(key, page.to_bytes(), timeout=current_app.config["PUBLIC_CACHE_SECONDS"])
+    except (redis.RedisError, OSError) as error:
+        _warn_once_a_while("The page store cannot be written", error)
+
+
+def _stored_or_encoded(generation: int, coding: str | None, plain: StoredPage) -> StoredPage:
+    """The page in ``coding``: from the store, or compressed now from ``plain`` and stored."""
+    if coding is None:
+        return plain
+    key = _key(generation, coding)
+    page = _get(key)
+    if page is None:
+        page = StoredPage(f"{plain.etag}:{coding}", _encode(plain.body, coding))
+        _put(key, page)
+    return page
+
+
+def _shared_response(page: StoredPage, coding: str | None) -> Response:
+    response = Response(page.body, mimetype="text/html")
+    if coding:
+        response.headers["Content-Encoding"] = coding
+    response.headers["Vary"] = "Accept-Encoding"
+    response.set_etag(page.etag)
+    response.cache_control.public = True
+    response.cache_control.max_age = current_app.config["PUBLIC_MAX_AGE_SECONDS"]
+    g.shared_response = True
+    return response.make_conditional(request)
+
+
+class NoCookieOnSharedPages(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, except that a page sent as public leaves the session alone.
+
+    A browser or proxy may keep a public response and give it to others: a Set-Cookie on it (a
+    refreshed permanent session, say) would hand one visitor's session to the next, and a
+    ``Vary: Cookie`` would stop anyone sharing it. Such a page is only sent when the session holds
+    nothing for it, so there is nothing to save.
+    """
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        """Nothing for a shared page; otherwise as Flask does."""
+        if g.get("shared_response"):
+            return
+        super().save_session(app, session, response)
 
 
 def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Serve a public GET page from the cache while fresh; render it, and store it if it is safe to."""
+    """Serve a public GET page from the store; render it, and store it if it is the same for everyone."""
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        lifetime = current_app.config["PUBLIC_CACHE_SECONDS"]
-        if lifetime <= 0 or request.method not in CACHEABLE_METHODS or _belongs_to_one_visitor():
+        if (
+            current_app.config["PUBLIC_CACHE_SECONDS"] <= 0
+            or request.method not in CACHEABLE_METHODS
+            or _belongs_to_one_visitor()
+        ):
             return view(*args, **kwargs)
-        key = request.full_path
-        entry = _pages.get(key)
-        if entry is not None and time.monotonic() - entry[0] <= lifetime:
-            _pages.move_to_end(key)
-            return entry[1]
-        result = view(*args, **kwargs)
-        if isinstance(result, str) and not session.modified:
-            _store(key, result)
-        return result
+        generation, coding = public_generation(), _chosen_coding()
+        page = _get(_key(generation, coding))
+        if page is not None:
+            return _shared_response(page, coding)
+        plain = _get(_key(generation, None)) if coding else None
+        if plain is None:
+            result = view(*args, **kwargs)
+            if not isinstance(result, str) or session.modified:
+                return result
+            body = result.encode("utf-8")
+            plain = StoredPage(_etag(body), body)
+            _put(_key(generation, None), plain)
+        return _shared_response(_stored_or_encoded(generation, coding, plain), coding)
 
     return wrapper
 
 
-def init_app(app) -> None:  # placeholder while the shared cache is written
+def _compress_unless_it_holds_a_token(response: Response) -> Response:
+    # A page holding a CSRF token is not compressed: with text a visitor can echo into it, the
+    # compressed size would let an eavesdropper guess the token a byte at a time (BREACH).
+    if "csrf_token" in g or response.headers.get("Content-Encoding"):
+        return response
+    return compress.after_request(response)
+
+
+def init_app(app: Flask) -> None:
+    """Choose the page store, compress responses, and watch for changes that public pages show."""
     from portal.services.public_generation import watch_public_changes
 
+    redis_url = app.config.get("REDIS_URL")
+    app.config.setdefault("CACHE_KEY_PREFIX", app.config["PAGE_CACHE_PREFIX"])
+    app.config.setdefault("CACHE_DEFAULT_TIMEOUT", max(app.config["PUBLIC_CACHE_SECONDS"], 1))
+    if redis_url:
+        app.config.setdefault("CACHE_TYPE", f"{__name__}.SharedPageStore")
+        app.config.setdefault("CACHE_REDIS_URL", redis_url)
+        app.config.setdefault(
+            "CACHE_OPTIONS",
+            {"socket_connect_timeout": REDIS_TIMEOUT_SECONDS, "socket_timeout": REDIS_TIMEOUT_SECONDS},
+        )
+    else:
+        app.config.setdefault("CACHE_TYPE", f"{__name__}.LocalPageStore")
+        app.config.setdefault("CACHE_THRESHOLD", LOCAL_ENTRIES)
+    page_store.init_app(app)
+    app.extensions["public_generation"] = _Generation()
+
+    app.config.setdefault("COMPRESS_REGISTER", False)
+    app.config.setdefault("COMPRESS_ALGORITHM", list(CODINGS))
+    compress.init_app(app)
+    app.after_request(_compress_unless_it_holds_a_token)
+    app.session_interface = NoCookieOnSharedPages()
     watch_public_changes()

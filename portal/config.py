@@ -135,7 +135,10 @@ def _shared(env: dict[str, str], instance_dir: Path) -> dict[str, Any]:
         # While Redis is unreachable each worker counts in its own memory (see README, "When Redis is
         # down"), and a dead Redis costs a request at most these timeouts, not a hang.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
-        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT_SECONDS, "socket_timeout": REDIS_TIMEOUT_SECONDS},
+        "RATELIMIT_STORAGE_OPTIONS": {
+            "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+            "socket_timeout": REDIS_TIMEOUT_SECONDS,
+        },
         "WEB_CONCURRENCY": _positive_int(env, "WEB_CONCURRENCY", 2),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -144,6 +147,8 @@ def _shared(env: dict[str, str], instance_dir: Path) -> dict[str, Any]:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "WTF_CSRF_TIME_LIMIT": 3600,
         "PUBLIC_CACHE_SECONDS": int(env.get("PUBLIC_CACHE_SECONDS", "300")),
+        # Every stored page's key starts with this (never empty: clearing the cache deletes only these).
+        "PAGE_CACHE_PREFIX": env.get("PAGE_CACHE_PREFIX") or "portal:page:",
         # How long a browser or proxy may reuse a public page before asking again (with its ETag).
         "PUBLIC_MAX_AGE_SECONDS": int(env.get("PUBLIC_MAX_AGE_SECONDS", "60")),
         # How long a worker reuses the cells the workforce figures are built from.

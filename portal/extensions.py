@@ -6,6 +6,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import current_app
+from flask_caching import Cache
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -24,6 +26,9 @@ migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address)
+# Public pages, stored once for everyone (see portal.caching), and compression of what is sent.
+page_store = Cache()
+compress = Compress()
 
 
 def worker_share(count: int, config: Mapping[str, Any]) -> int:

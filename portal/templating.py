@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import markdown
 import nh3
-from flask import Flask, current_app, has_request_context, request, url_for
+from flask import Flask, current_app, get_flashed_messages, has_request_context, request, url_for
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader, Template
 from markupsafe import Markup
 
@@ -229,6 +229,17 @@ def navigation_items() -> list[dict[str, object]]:
     ]
 
 
+def flashed_messages(with_categories: bool = False, category_filter: Iterable[str] = ()) -> list[Any]:
+    """Flask's ``get_flashed_messages``, without opening the session of a visitor who has none.
+
+    Every page asks for its flashes; opening an empty session would mark a page that is the same
+    for everyone as varying by cookie, so no browser or proxy could share it.
+    """
+    if current_app.config["SESSION_COOKIE_NAME"] not in request.cookies:
+        return []
+    return get_flashed_messages(with_categories=with_categories, category_filter=category_filter)
+
+
 def init_app(app: Flask) -> None:
     """Make the NHS.UK macros and the portal's helpers available to templates."""
     # Flask escapes only .html and .xml templates by default; the NHS.UK macros are .jinja files, so
@@ -257,4 +268,5 @@ def init_app(app: Flask) -> None:
         absolute_url=absolute_url,
         labels=reference.vocabulary,
         reference=reference,
+        get_flashed_messages=flashed_messages,
     )

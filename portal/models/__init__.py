@@ -19,6 +19,7 @@ from portal.models.organisations import Invitation, Membership, Organisation, Re
 from portal.models.outbox import OutboxMessage
 from portal.models.public_pages import PublicGeneration
 from portal.models.schools import ClassCode, ClassResponse
+from portal.models.submissions import FormSubmission
 
 __all__ = [
     "AdminGrant",
@@ -32,6 +33,7 @@ __all__ = [
     "ClassResponse",
     "EntryRoute",
     "ExpressionOfInterest",
+    "FormSubmission",
     "Invitation",
     "ListingImport",
     "ListingReport",
