@@ -6,6 +6,7 @@ import os
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal.config import PROJECT_ROOT, instance_folder, load_config
 
@@ -25,6 +26,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update(load_config(environment, instance))
     app.config.update(config)
+    if app.config["TRUSTED_PROXY_HOPS"]:
+        # Only behind a proxy that sets these headers itself: otherwise any client could pick the
+        # address its rate limits are counted under.
+        hops = app.config["TRUSTED_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
     from portal import logs
 

@@ -54,6 +54,13 @@ def _positive_int(env: dict[str, str], name: str, default: int) -> int:
     return int(value)
 
 
+def _count(env: dict[str, str], name: str, default: int) -> int:
+    value = env.get(name, "").strip() or str(default)
+    if not value.isdigit():
+        raise ConfigError(f"{name} must be a whole number (0 or more), not {value!r}")
+    return int(value)
+
+
 def parse_public_url(value: str) -> str:
     """Check that ``value`` is an http(s) origin and return it without a trailing slash."""
     origin = value.strip().rstrip("/")
@@ -140,6 +147,8 @@ def _shared(env: dict[str, str], instance_dir: Path) -> dict[str, Any]:
             "socket_timeout": REDIS_TIMEOUT_SECONDS,
         },
         "WEB_CONCURRENCY": _positive_int(env, "WEB_CONCURRENCY", 2),
+        # How many proxies in front may say who the client is (X-Forwarded-For) and over what scheme.
+        "TRUSTED_PROXY_HOPS": _count(env, "TRUSTED_PROXY_HOPS", 0),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": True,

@@ -9,7 +9,7 @@ from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, request
 
 from portal import create_app
 from portal.config import KEY_FILE_NAME, ConfigError, instance_secret_key, load_config
@@ -206,3 +206,23 @@ def test_redis_settings_reach_flask_limiter(tmp_path: Path):
 def test_web_concurrency_must_be_a_positive_whole_number(value: str, tmp_path: Path):
     with pytest.raises(ConfigError, match="WEB_CONCURRENCY"):
         load_config({"WEB_CONCURRENCY": value}, instance_dir=tmp_path)
+
+
+def test_client_addresses_come_from_the_proxy_only_when_one_is_trusted():
+    def seen_address(hops: int) -> str:
+        app = create_app({"PORTAL_ENV": "testing", "TRUSTED_PROXY_HOPS": hops})
+
+        @app.get("/address-for-test")
+        def address() -> str:
+            return f"{request.remote_addr} {request.scheme}"
+
+        headers = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
+        return app.test_client().get("/address-for-test", headers=headers).text
+
+    assert seen_address(0) == "127.0.0.1 http"
+    assert seen_address(1) == "203.0.113.9 https"
+
+
+def test_proxy_hops_must_be_a_count():
+    with pytest.raises(ConfigError, match="TRUSTED_PROXY_HOPS"):
+        load_config({"TRUSTED_PROXY_HOPS": "one"})
