@@ -54,6 +54,9 @@ BROTLI_QUALITY = 9
 GZIP_LEVEL = 9
 # A warning about an unreachable store at most this often, not once per request.
 WARNING_INTERVAL_SECONDS = 60.0
+# After a failed call the store is left alone this long, so a hung Redis costs one timeout, not two
+# on every request.
+STORE_RETRY_SECONDS = 5.0
 
 
 class BytesOnly(BaseSerializer):
@@ -89,6 +92,7 @@ class _Generation:
     value: int = 0
     checked_at: float = float("-inf")
     warned_at: float = float("-inf")
+    store_failed_at: float = float("-inf")
 
 
 @dataclass(frozen=True)
@@ -115,12 +119,17 @@ def _state() -> _Generation:
     return current_app.extensions["public_generation"]
 
 
-def _warn_once_a_while(message: str, error: Exception) -> None:
+def _store_failed(message: str, error: Exception) -> None:
     state = _state()
     now = time.monotonic()
+    state.store_failed_at = now
     if now - state.warned_at >= WARNING_INTERVAL_SECONDS:
         state.warned_at = now
         logger.warning("%s: %s; pages are rendered without it", message, type(error).__name__)
+
+
+def _store_resting() -> bool:
+    return time.monotonic() - _state().store_failed_at < STORE_RETRY_SECONDS
 
 
 def public_generation() -> int:
@@ -175,19 +184,23 @@ def _key(generation: int, coding: str | None) -> str:
 
 
 def _get(key: str) -> StoredPage | None:
+    if _store_resting():
+        return None
     try:
         stored = page_store.get(key)
     except (redis.RedisError, OSError) as error:
-        _warn_once_a_while("The page store cannot be read", error)
+        _store_failed("The page store cannot be read", error)
         return None
     return StoredPage.from_bytes(stored) if stored else None
 
 
 def _put(key: str, page: StoredPage) -> None:
+    if _store_resting():
+        return
     try:
         page_store.set(key, page.to_bytes(), timeout=current_app.config["PUBLIC_CACHE_SECONDS"])
     except (redis.RedisError, OSError) as error:
-        _warn_once_a_while("The page store cannot be written", error)
+        _store_failed("The page store cannot be written", error)
 
 
 def _stored_or_encoded(generation: int, coding: str | None, plain: StoredPage) -> StoredPage:
