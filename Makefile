@@ -73,12 +73,8 @@ $(BUILD)/.built: node_modules/.installed $(ASSET_SOURCES) | $(VENV)/.installed
 
 database: $(VENV)/.installed
 	@mkdir -p instance
-	@echo "==> Migrating the database"
-	@$(FLASK) db upgrade
-	@echo "==> Loading content"
-	@$(FLASK) content load
-	@echo "==> Demonstration data (a fresh embedded database only; DEMO_DATA=0 turns it off)"
-	@$(FLASK) demo seed-if-fresh
+	@echo "==> Migrating, loading content and, on a fresh embedded database, demonstration data (DEMO_DATA=0 turns it off)"
+	@$(FLASK) prepare
 
 lint: $(VENV)/.test-installed
 	@$(BIN)/ruff check portal matching tests bench wsgi.py

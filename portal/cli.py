@@ -1,4 +1,4 @@
-"""Command-line tools: `flask --app wsgi content validate|load` and `matching build`."""
+"""Command-line tools: `flask --app wsgi prepare`, `content validate|load`, `matching build`, `demo ...`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import os
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
+from flask_migrate import upgrade
 
 from portal.config import parse_flag
 from portal.content.files import read_content
@@ -72,11 +73,15 @@ def build_command() -> None:
 
 
 demo_cli = AppGroup("demo", help="Fill an empty database with clearly marked demonstration data.")
+DEMO_OPPORTUNITIES = 3000
+LISTING_COUNT = click.IntRange(0, 50_000)
 
 
 @demo_cli.command("seed")
 @click.option("--seed", "seed", type=int, default=1, show_default=True, help="Same seed, same data.")
-@click.option("--opportunities", type=click.IntRange(0, 50_000), default=3000, show_default=True)
+@click.option(
+    "--opportunities", type=click.IntRange(0, 50_000), default=DEMO_OPPORTUNITIES, show_default=True
+)
 def demo_seed_command(seed: int, opportunities: int) -> None:
     """Replace the demonstration data; refuse if any real organisation is present."""
     try:
@@ -102,7 +107,9 @@ def _demo_skip_reason() -> str | None:
 
 
 @demo_cli.command("seed-if-fresh")
-@click.option("--opportunities", type=click.IntRange(0, 50_000), default=3000, show_default=True)
+@click.option(
+    "--opportunities", type=click.IntRange(0, 50_000), default=DEMO_OPPORTUNITIES, show_default=True
+)
 def demo_seed_if_fresh_command(opportunities: int) -> None:
     """Seed the demonstration data only on a fresh embedded database (what `make run` calls)."""
     reason = _demo_skip_reason()
@@ -113,6 +120,22 @@ def demo_seed_if_fresh_command(opportunities: int) -> None:
     db.session.commit()
     for line in report.lines():
         click.echo(line)
+
+
+@click.command("prepare")
+@with_appcontext
+@click.pass_context
+def prepare_command(context: click.Context) -> None:
+    """Migrate, load the content and its index, and seed a fresh embedded database (what `make run` does).
+
+    One process for the three steps: starting the app costs seconds, and a second `make run` should not
+    pay that three times to find nothing to do.
+    """
+    click.echo("Migrating the database")
+    upgrade()
+    click.echo("Loading content")
+    context.invoke(load_command)
+    context.invoke(demo_seed_if_fresh_command, opportunities=DEMO_OPPORTUNITIES)
 
 
 opportunities_cli = AppGroup("opportunities", help="Scheduled work on listings (safe to run from cron).")
@@ -155,5 +178,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(opportunities_cli)
+    app.cli.add_command(prepare_command)
     jobs.register_cli(app)
     mail.register_cli(app)

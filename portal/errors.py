@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from flask import Flask, Response, jsonify, render_template, request
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed, SecurityError
 
+from portal.extensions import db
+
 logger = logging.getLogger(__name__)
+# How long a client should wait before asking again while the database cannot be reached.
+RETRY_AFTER_SECONDS = 30
+# SQLite's result code for a statement it cannot run, as opposed to a database it cannot use.
+SQLITE_ERROR = 1
+UNAVAILABLE_MESSAGE = "Sorry, the service is unavailable. Please try again later."
 
 
 def wants_json() -> bool:
@@ -45,7 +55,47 @@ def _handle_unexpected(error: Exception) -> tuple[Response | str, int, dict[str,
     return _handle_http_error(InternalServerError())
 
 
+def database_unreachable(error: Exception) -> bool:
+    """True when ``error`` says the database cannot be reached, rather than that a query was wrong."""
+    if isinstance(error, PoolTimeoutError | InterfaceError):
+        return True
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    # SQLite reports a wrong statement (no such table, say) as an OperationalError too, with the
+    # generic SQLITE_ERROR code; busy, locked, unreadable or full databases have codes of their own.
+    sqlite_code = getattr(error.orig, "sqlite_errorcode", None)
+    if sqlite_code is not None:
+        return isinstance(error, OperationalError) and sqlite_code & 0xFF != SQLITE_ERROR
+    return isinstance(error, OperationalError)
+
+
+def _forget_failed_transaction() -> None:
+    # The session's transaction died with its connection: without a rollback every later use of the
+    # session in this app context raises PendingRollbackError instead of trying a fresh connection.
+    with contextlib.suppress(DBAPIError):
+        db.session.rollback()
+    db.session.remove()
+
+
+def _handle_database_error(error: Exception) -> tuple[Response | str, int, dict[str, str]]:
+    if not database_unreachable(error):
+        return _handle_unexpected(error)
+    _forget_failed_transaction()
+    # The driver's class only: its message names hosts and may quote the statement's parameters.
+    cause = type(getattr(error, "orig", None) or error).__name__
+    logger.warning("Database unavailable (%s) on %s %s", cause, request.method, request.endpoint)
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
+    if wants_json():
+        body, status = json_error(503, "service_unavailable", UNAVAILABLE_MESSAGE)
+        return body, status, headers
+    return render_template("errors/503.html"), 503, headers
+
+
 def init_app(app: Flask) -> None:
-    """Register the handlers for HTTP errors and for anything unexpected."""
+    """Register the handlers for HTTP errors, an unreachable database and anything unexpected."""
     app.register_error_handler(HTTPException, _handle_http_error)
+    app.register_error_handler(DBAPIError, _handle_database_error)
+    app.register_error_handler(PoolTimeoutError, _handle_database_error)
     app.register_error_handler(Exception, _handle_unexpected)

@@ -1,5 +1,8 @@
 """Background jobs: on Redis through RQ when ``REDIS_URL`` is set, in-process after the commit otherwise.
 
+A job that Redis cannot take (it is down or does not answer within its timeout) runs in-process too,
+so the request that queued it still succeeds and the job is not lost.
+
 A job is an importable module-level function taking JSON arguments (ids, not objects); it runs in an
 app context of its own and commits its own work. ``enqueue`` inside a transaction holds the job until
 that transaction commits (and drops it on rollback), so a job never looks for rows that are not there
@@ -106,7 +109,7 @@ def enqueue(function: Callable[..., Any] | str, *args: Any) -> None:
 
 
 def dispatch(app: Flask, job: QueuedJob) -> None:
-    """Hand one job to Redis, or run it here in an app context of its own; never raise."""
+    """Hand one job to Redis, or run it here in an app context of its own (also when Redis is down)."""
     if app.config.get("REDIS_URL"):
         _push(app, job)
     else:
@@ -119,8 +122,12 @@ def _push(app: Flask, job: QueuedJob) -> None:
             run_job, args=[job.path, *job.args], result_ttl=0, failure_ttl=FAILURE_TTL_SECONDS
         )
     except redis.RedisError as error:
-        # The work is already committed; jobs that must not be lost (mail) are found again by cron.
-        logger.warning("job %s could not be queued on Redis (%s)", job.path, type(error).__name__)
+        # The work that queued the job is already committed, so the job must still happen: run it
+        # here, as without Redis. Mail is also kept in the outbox, so cron sends it if this fails too.
+        logger.warning(
+            "job %s could not be queued on Redis (%s): running it in-process", job.path, type(error).__name__
+        )
+        _run_here(app, job)
 
 
 def _run_here(app: Flask, job: QueuedJob) -> None:

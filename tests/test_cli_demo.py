@@ -1,4 +1,4 @@
-"""`flask demo seed`, `flask demo seed-if-fresh` and `flask opportunities close-expired`."""
+"""`flask demo seed`, `flask demo seed-if-fresh`, `flask prepare` and `flask opportunities close-expired`."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from portal import create_app
+from portal.content.files import read_content
 from portal.extensions import db
 from portal.jobs import enqueue, job_path
-from portal.models import Opportunity, Organisation
+from portal.models import MatchingIndexVersion, Opportunity, Organisation, ServiceArea
 from portal.models.opportunities import CLOSED, LIVE
 from tests.factories import make_opportunity, make_organisation
 
@@ -117,3 +119,19 @@ def test_close_expired_runs_on_the_job_queue(app, session):
         enqueue(path)  # without Redis, it runs in-process at once (no transaction is open)
     db.session.expire_all()
     assert expired.status == CLOSED
+
+
+def test_prepare_migrates_loads_and_builds_once_then_finds_nothing_to_do(tmp_path, monkeypatch):
+    monkeypatch.setenv("DEMO_DATA", "0")
+    fresh = create_app(
+        {"PORTAL_ENV": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'new.db'}"}
+    )
+    first = run(fresh, "prepare")
+    assert first.exit_code == 0, first.output
+    assert "Demonstration data: skipped (DEMO_DATA is off)." in first.output
+    second = run(fresh, "prepare")
+    assert second.exit_code == 0, second.output
+    with fresh.app_context():
+        assert _count(ServiceArea) == len(read_content(fresh.config["CONTENT_DIR"]).profiles)
+        assert _count(MatchingIndexVersion) == 1  # the second run reused the index it found
+        db.engine.dispose()

@@ -37,6 +37,22 @@ def upgrade():
     )
 
 
+# What these tables hold (people's answers to "Was this useful?") was made by people and cannot be
+# made again, so the downgrade refuses to delete it: export it, or delete it on purpose, first.
+KEPT_TABLES = ("match_feedback",)
+
+
+def _refuse_to_delete_kept_rows():
+    bind = op.get_bind()
+    holding = [name for name in KEPT_TABLES if bind.execute(sa.text(f"SELECT 1 FROM {name} LIMIT 1")).first()]
+    if holding:
+        raise RuntimeError(
+            f"refusing to downgrade {revision}: it would delete every row of {', '.join(holding)}; "
+            "export those rows, or delete them on purpose, before downgrading"
+        )
+
+
 def downgrade():
+    _refuse_to_delete_kept_rows()
     op.drop_table("match_feedback")
     op.drop_table("matching_index_version")

@@ -36,6 +36,23 @@ def upgrade():
     op.create_index("ix_outbox_message_status_next_attempt_at", "outbox_message", ["status", "next_attempt_at"])
 
 
+# What these tables hold (mail waiting to be sent, and the record of mail sent) was made by people
+# and cannot be made again, so the downgrade refuses to delete it: export it, or delete it on
+# purpose, first.
+KEPT_TABLES = ("outbox_message",)
+
+
+def _refuse_to_delete_kept_rows():
+    bind = op.get_bind()
+    holding = [name for name in KEPT_TABLES if bind.execute(sa.text(f"SELECT 1 FROM {name} LIMIT 1")).first()]
+    if holding:
+        raise RuntimeError(
+            f"refusing to downgrade {revision}: it would delete every row of {', '.join(holding)}; "
+            "export those rows, or delete them on purpose, before downgrading"
+        )
+
+
 def downgrade():
+    _refuse_to_delete_kept_rows()
     op.drop_index("ix_outbox_message_status_next_attempt_at", table_name="outbox_message")
     op.drop_table("outbox_message")

@@ -260,7 +260,35 @@ def upgrade():
         )
 
 
+# What these tables hold (organisations, their people and listings, and the append-only audit log)
+# was made by people and cannot be made again, so the downgrade refuses to delete it: export it, or
+# delete it on purpose, first.
+KEPT_TABLES = (
+    "organisation",
+    "user_account",
+    "audit_entry",
+    "invitation",
+    "membership",
+    "opportunity",
+    "recovery_code",
+    "listing_report",
+    "opportunity_area",
+    "opportunity_event",
+)
+
+
+def _refuse_to_delete_kept_rows():
+    bind = op.get_bind()
+    holding = [name for name in KEPT_TABLES if bind.execute(sa.text(f"SELECT 1 FROM {name} LIMIT 1")).first()]
+    if holding:
+        raise RuntimeError(
+            f"refusing to downgrade {revision}: it would delete every row of {', '.join(holding)}; "
+            "export those rows, or delete them on purpose, before downgrading"
+        )
+
+
 def downgrade():
+    _refuse_to_delete_kept_rows()
     with op.batch_alter_table("opportunity_event", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_opportunity_event_opportunity_id"))
 

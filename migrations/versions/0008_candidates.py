@@ -212,7 +212,35 @@ def upgrade():
         )
 
 
+# What these tables hold (candidates' accounts and choices, class codes and the anonymous tallies)
+# was made by people and cannot be made again, so the downgrade refuses to delete it: export it, or
+# delete it on purpose, first.
+KEPT_TABLES = (
+    "candidate",
+    "alert_subscription",
+    "area_interest",
+    "class_code",
+    "saved_area",
+    "alert_delivery",
+    "class_response",
+    "expression_of_interest",
+    "saved_listing",
+    "anonymous_tally",
+)
+
+
+def _refuse_to_delete_kept_rows():
+    bind = op.get_bind()
+    holding = [name for name in KEPT_TABLES if bind.execute(sa.text(f"SELECT 1 FROM {name} LIMIT 1")).first()]
+    if holding:
+        raise RuntimeError(
+            f"refusing to downgrade {revision}: it would delete every row of {', '.join(holding)}; "
+            "export those rows, or delete them on purpose, before downgrading"
+        )
+
+
 def downgrade():
+    _refuse_to_delete_kept_rows()
     with op.batch_alter_table("outbox_message", schema=None) as batch_op:
         batch_op.drop_column("headers")
 

@@ -36,7 +36,24 @@ def upgrade():
     op.create_index("ix_admin_grant_user_id", "admin_grant", ["user_id"])
 
 
+# What these tables hold (requests to make someone an administrator, and their decisions) was made
+# by people and cannot be made again, so the downgrade refuses to delete it: export it, or delete it
+# on purpose, first.
+KEPT_TABLES = ("admin_grant",)
+
+
+def _refuse_to_delete_kept_rows():
+    bind = op.get_bind()
+    holding = [name for name in KEPT_TABLES if bind.execute(sa.text(f"SELECT 1 FROM {name} LIMIT 1")).first()]
+    if holding:
+        raise RuntimeError(
+            f"refusing to downgrade {revision}: it would delete every row of {', '.join(holding)}; "
+            "export those rows, or delete them on purpose, before downgrading"
+        )
+
+
 def downgrade():
+    _refuse_to_delete_kept_rows()
     op.drop_index("ix_admin_grant_user_id", table_name="admin_grant")
     op.drop_table("admin_grant")
     # Without the flag, made-up counts would pass for real ones (and could clash with them in the
