@@ -6,6 +6,7 @@ import os
 from typing import Any
 
 from flask import Flask
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal.config import PROJECT_ROOT, instance_folder, load_config
@@ -86,3 +87,28 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.cli.add_command(alerts_cli)
     app.cli.add_command(privacy_cli)
     return app
+
+
+def warm_up(app: Flask) -> None:
+    """Load what the first requests would otherwise wait for: the matcher index and the gazetteer.
+
+    Gunicorn calls this in its master before forking, so every worker (and every replacement) starts
+    with both already in memory, shared with its siblings until written to. The database connections
+    used for it are closed, so no worker inherits a socket. Anything that fails here is left for the
+    first request to load (and report) as usual.
+    """
+    import logging
+
+    from portal.extensions import db
+    from portal.services import places
+    from portal.services.matching import IndexUnavailableError, current_matcher
+
+    logger = logging.getLogger(__name__)
+    with app.app_context():
+        try:
+            current_matcher()
+        except (IndexUnavailableError, SQLAlchemyError) as error:
+            logger.warning("The matcher index was not loaded before forking: %s", type(error).__name__)
+        places.load()
+        db.session.remove()
+        db.engine.dispose()
