@@ -169,11 +169,84 @@ def skipped(systems: dict) -> list[str]:
     ]
 
 
+LOAD_DATABASES = (("sqlite", "SQLite"), ("postgresql", "PostgreSQL"))
+P99_GOAL_MS = 50
+
+
+def load_verdict(row: dict) -> str:
+    """Pass or miss against the row's throughput goal and the p99 goal; errors are never a pass."""
+    misses = [] if row["requests"] else ["no request finished"]
+    if row["ratio"] < row["goal_ratio"]:
+        misses.append(f"< {row['goal_ratio']}x")
+    if row["p99_ms"] >= P99_GOAL_MS:
+        misses.append(f"p99 >= {P99_GOAL_MS} ms")
+    if row["error_total"]:
+        misses.append("errors")
+    return f"miss ({', '.join(misses)})" if misses else "pass"
+
+
+def load_errors(row: dict) -> str:
+    """Each kind of error wrk counted, or 0."""
+    named = {
+        "status": "non-2xx/3xx",
+        "connect": "connect",
+        "read": "read",
+        "write": "write",
+        "timeout": "timeout",
+    }
+    found = [f"{count} {named[kind]}" for kind, count in row["errors"].items() if count]
+    return ", ".join(found) or "0"
+
+
+def load_table() -> list[str]:
+    """The HTTP load figures of each database that has them (results/load-*.json)."""
+    runs = []
+    for key, name in LOAD_DATABASES:
+        path = RESULTS / f"load-{key}.json"
+        if path.exists():
+            runs.append((name, json.loads(path.read_text(encoding="utf-8"))))
+    if not runs:
+        return []
+    lines = [
+        "## HTTP load",
+        "",
+        "| Database | Endpoint | Requests/s | vs hello | p50 | p99 | Errors | Workers replaced | Goal |",
+        "|---|---|---:|---:|---:|---:|---|---:|---|",
+    ]
+    for name, run in runs:
+        for when in ("before", "after"):
+            hello = run["baseline"][when]
+            lines.append(
+                f"| {name} | hello app ({when}) | {hello['requests_per_s']:.0f} | baseline "
+                f"| {hello['p50_ms']:.1f} ms | {hello['p99_ms']:.1f} ms | {load_errors(hello)} | | |"
+            )
+        for row in run["endpoints"]:
+            lines.append(
+                f"| {name} | {row['endpoint']} | {row['requests_per_s']:.0f} | {row['ratio']:.2f}x "
+                f"| {row['p50_ms']:.1f} ms | {row['p99_ms']:.1f} ms | {load_errors(row)} "
+                f"| {row.get('worker_restarts', 0)} | {load_verdict(row)} |"
+            )
+    notes = [
+        f"{name}: {run['run']['when']}, {run['connections']} connections, {run['threads']} wrk threads, "
+        f"{run['workers']} sync workers, {run['seconds']} s per endpoint after {run['warmup_seconds']} s "
+        f"of warm-up, max_requests {run.get('max_requests', 'as gunicorn.conf.py')}, "
+        f"{run['listings']:,} live listings, {run['project_root']}."
+        for name, run in runs
+    ]
+    goals = (
+        "Ratios are to the mean of the two hello passes. "
+        f"Goals: public pages 0.6x the hello app or better, search and match 0.3x or better, "
+        f"p99 under {P99_GOAL_MS} ms at 16 connections."
+    )
+    return [*lines, "", *notes, goals]
+
+
 def render() -> str:
     """The whole report as Markdown."""
     systems, env, corpus = load()
+    http_load = load_table()
     if not systems:
-        return "No results yet: run `make bench`."
+        return "\n".join(["No matching results yet: run `make bench`.", "", *http_load]) + "\n"
     head = [
         f"Dev set: {corpus.get('queries', '?')} queries ({corpus.get('profiles', '?')} profiles, "
         f"{corpus.get('abbreviations', '?')} abbreviations, {corpus.get('opportunities', 0):,} synthetic "
@@ -186,6 +259,8 @@ def render() -> str:
     missing = skipped(systems)
     if missing:
         parts += ["", "Not run:", *missing]
+    if http_load:
+        parts += ["", *http_load]
     return "\n".join(parts) + "\n"
 
 

@@ -34,7 +34,7 @@ from typing import Any
 import brotli
 import redis
 from cachelib.serializers import BaseSerializer
-from flask import Flask, Response, current_app, g, request, session
+from flask import Flask, Request, Response, current_app, g, request, session
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_caching.backends import RedisCache, SimpleCache
 
@@ -162,6 +162,12 @@ def _belongs_to_one_visitor() -> bool:
     return "_flashes" in session
 
 
+def _rendered_for_one_visitor() -> bool:
+    # A CSRF token is this visitor's own even when their session already held it (and so was not
+    # modified): a page carrying one must never reach anyone else.
+    return session.modified or "csrf_token" in g
+
+
 def _chosen_coding() -> str | None:
     coding = request.accept_encodings.best_match(CODINGS)
     return coding if coding in CODINGS else None
@@ -216,15 +222,28 @@ def _stored_or_encoded(generation: int, coding: str | None, plain: StoredPage) -
 
 
 def _shared_response(page: StoredPage, coding: str | None) -> Response:
-    response = Response(page.body, mimetype="text/html")
+    # Headers are written out whole rather than through Werkzeug's header objects, which parse and
+    # re-serialise on every change: on a stored page that was a sixth of the request.
+    quoted = f'"{page.etag}"'
+    headers = {
+        "ETag": quoted,
+        "Vary": "Accept-Encoding",
+        "Cache-Control": f"public, max-age={current_app.config['PUBLIC_MAX_AGE_SECONDS']}",
+    }
     if coding:
-        response.headers["Content-Encoding"] = coding
-    response.headers["Vary"] = "Accept-Encoding"
-    response.set_etag(page.etag)
-    response.cache_control.public = True
-    response.cache_control.max_age = current_app.config["PUBLIC_MAX_AGE_SECONDS"]
+        headers["Content-Encoding"] = coding
     g.shared_response = True
-    return response.make_conditional(request)
+    if _client_holds(quoted, request.headers.get("If-None-Match")):
+        return Response(status=304, headers=headers)
+    return Response(page.body, mimetype="text/html", headers=headers)
+
+
+def _client_holds(quoted_etag: str, if_none_match: str | None) -> bool:
+    """Whether If-None-Match names this entity tag (weak ones compare equal for GET, RFC 9110)."""
+    if not if_none_match:
+        return False
+    tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+    return "*" in tags or quoted_etag in tags
 
 
 class NoCookieOnSharedPages(SecureCookieSessionInterface):
@@ -236,6 +255,12 @@ class NoCookieOnSharedPages(SecureCookieSessionInterface):
     nothing for it, so there is nothing to save.
     """
 
+    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
+        """An empty session without the signing work when the visitor sent no session cookie."""
+        if app.config["SESSION_COOKIE_NAME"] not in request.cookies:
+            return self.session_class()
+        return super().open_session(app, request)
+
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         """Nothing for a shared page; otherwise as Flask does."""
         if g.get("shared_response"):
@@ -243,31 +268,60 @@ class NoCookieOnSharedPages(SecureCookieSessionInterface):
         super().save_session(app, session, response)
 
 
+def _successful_page(result: Any) -> str | None:
+    """The HTML of a view's result if it is a plain 200 page (a string, or a string with status 200)."""
+    if isinstance(result, str):
+        return result
+    if isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], str) and result[1] == 200:
+        return result[0]
+    return None
+
+
+def _may_share() -> bool:
+    return (
+        current_app.config["PUBLIC_CACHE_SECONDS"] > 0
+        and request.method in CACHEABLE_METHODS
+        and not _belongs_to_one_visitor()
+    )
+
+
+def serve_stored_page() -> Response | None:
+    """Before anything else runs, answer a request for a stored public page from the store.
+
+    Rate limits, CSRF checks and the view are skipped (public pages have none of the first two);
+    the after-request steps (security headers) still run.
+    """
+    view = current_app.view_functions.get(request.endpoint or "")
+    if not getattr(view, "is_cached_page", False) or not _may_share():
+        return None
+    coding = _chosen_coding()
+    page = _get(_key(public_generation(), coding))
+    return _shared_response(page, coding) if page is not None else None
+
+
 def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Serve a public GET page from the store; render it, and store it if it is the same for everyone."""
+    """Mark a public GET page as stored: render it, and store it if it is the same for everyone.
+
+    Once stored, ``serve_stored_page`` answers for it before the view is reached.
+    """
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if (
-            current_app.config["PUBLIC_CACHE_SECONDS"] <= 0
-            or request.method not in CACHEABLE_METHODS
-            or _belongs_to_one_visitor()
-        ):
+        if not _may_share():
             return view(*args, **kwargs)
         generation, coding = public_generation(), _chosen_coding()
-        page = _get(_key(generation, coding))
-        if page is not None:
-            return _shared_response(page, coding)
-        plain = _get(_key(generation, None)) if coding else None
+        plain = _get(_key(generation, None))
         if plain is None:
             result = view(*args, **kwargs)
-            if not isinstance(result, str) or session.modified:
+            text = _successful_page(result)
+            if text is None or _rendered_for_one_visitor():
                 return result
-            body = result.encode("utf-8")
+            body = text.encode("utf-8")
             plain = StoredPage(_etag(body), body)
             _put(_key(generation, None), plain)
         return _shared_response(_stored_or_encoded(generation, coding, plain), coding)
 
+    wrapper.is_cached_page = True  # type: ignore[attr-defined]
     return wrapper
 
 
@@ -303,5 +357,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("COMPRESS_ALGORITHM", list(CODINGS))
     compress.init_app(app)
     app.after_request(_compress_unless_it_holds_a_token)
+    # First of all the before-request steps: a stored page needs none of the others.
+    app.before_request_funcs.setdefault(None, []).insert(0, serve_stored_page)
     app.session_interface = NoCookieOnSharedPages()
     watch_public_changes()

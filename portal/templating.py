@@ -18,6 +18,7 @@ from markupsafe import Markup
 from portal.content.files import read_reference
 from portal.links import absolute_url
 from portal.services.service_areas import slugify
+from portal.services.submissions import new_submission_key
 
 SERVICE_NAME = "Healthcare Science Careers"
 # (endpoint, text, endpoints of the pages that sit under it)
@@ -240,6 +241,15 @@ def flashed_messages(with_categories: bool = False, category_filter: Iterable[st
     return get_flashed_messages(with_categories=with_categories, category_filter=category_filter)
 
 
+def submission_key_input() -> Markup:
+    """A hidden one-time key for a form that posts, so that sending it twice creates one record.
+
+    See ``portal.forms.submitted_once``. A page carrying one also carries a CSRF token, so it is
+    never stored for others (``portal.caching``).
+    """
+    return Markup('<input type="hidden" name="submission_key" value="{}">').format(new_submission_key())
+
+
 def init_app(app: Flask) -> None:
     """Make the NHS.UK macros and the portal's helpers available to templates."""
     # Flask escapes only .html and .xml templates by default; the NHS.UK macros are .jinja files, so
@@ -269,4 +279,5 @@ def init_app(app: Flask) -> None:
         labels=reference.vocabulary,
         reference=reference,
         get_flashed_messages=flashed_messages,
+        submission_key_input=submission_key_input,
     )

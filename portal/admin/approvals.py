@@ -9,6 +9,7 @@ from portal.admin.account_forms import APPROVE, DecisionForm
 from portal.admin.blueprint import bp
 from portal.auth import admin_required, signed_in_user
 from portal.extensions import db
+from portal.forms import submitted_once
 from portal.links import absolute_url
 from portal.services import account_mail, organisations
 
@@ -32,6 +33,7 @@ def approvals() -> str:
 
 @bp.post("/approvals/decide")
 @admin_required
+@submitted_once
 def decide() -> str | Response:
     """Approve or decline one organisation: recorded in the audit log, and its owners told by email."""
     form = DecisionForm()

@@ -10,6 +10,7 @@ from portal.admin.blueprint import bp
 from portal.admin.moderation_forms import DecisionForm, ReportForm
 from portal.auth import admin_required, signed_in_user
 from portal.extensions import db
+from portal.forms import submitted_once
 from portal.links import absolute_url
 from portal.services.listing_facts import compare_facts, listing_facts
 from portal.services.moderation import (
@@ -87,6 +88,7 @@ def _email_text(opportunity: Any, decision: str, code: str | None, detail: str |
 
 @bp.route("/moderation/<int:opportunity_id>", methods=["GET", "POST"])
 @admin_required
+@submitted_once
 def moderation_item(opportunity_id: int) -> Any:
     """One listing in full, its change beside the live version, checks, reports, history and the decision."""
     opportunity = find_listing(opportunity_id) or abort(404)
@@ -111,6 +113,7 @@ def moderation_item(opportunity_id: int) -> Any:
 
 @bp.post("/moderation/reports/<int:report_id>")
 @admin_required
+@submitted_once
 def moderation_report(report_id: int) -> Any:
     """Record what was done about a public report."""
     report = find_report(report_id) or abort(404)

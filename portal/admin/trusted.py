@@ -9,6 +9,7 @@ from portal.admin.blueprint import bp
 from portal.admin.console_forms import TRUST, SearchForm, TrustForm, for_row, page_links
 from portal.auth import admin_required, signed_in_user
 from portal.extensions import db
+from portal.forms import submitted_once
 from portal.services import organisations
 
 
@@ -34,6 +35,7 @@ def _page(search: SearchForm, form: TrustForm, failed_id: int | None = None) -> 
 
 @bp.route("/trusted", methods=["GET", "POST"])
 @admin_required
+@submitted_once
 def trusted() -> str | tuple[str, int] | Response:
     """Approved organisations and whether each is trusted; trust one, or stop, with a reason."""
     search = SearchForm(request.args)

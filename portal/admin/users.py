@@ -21,6 +21,7 @@ from portal.admin.console_forms import (
 )
 from portal.auth import admin_required, signed_in_user
 from portal.extensions import db
+from portal.forms import submitted_once
 from portal.services import admin_roles
 
 
@@ -52,6 +53,7 @@ def users() -> tuple[str, int]:
 
 @bp.post("/users/admin-requests")
 @admin_required
+@submitted_once
 def request_admin() -> tuple[str, int] | Response:
     """Ask for someone to become an administrator: nothing changes until another administrator confirms."""
     form = RequestAdminForm()
@@ -86,6 +88,7 @@ def _decide(grant_id: int, form: Any, act: Callable[[], object], done: str) -> t
 
 @bp.post("/users/admin-requests/<int:grant_id>/confirm")
 @admin_required
+@submitted_once
 def confirm_admin(grant_id: int) -> tuple[str, int] | Response:
     """A second administrator confirms a request: the person becomes an administrator now."""
     form = ConfirmRequestForm()
@@ -99,6 +102,7 @@ def confirm_admin(grant_id: int) -> tuple[str, int] | Response:
 
 @bp.post("/users/admin-requests/<int:grant_id>/cancel")
 @admin_required
+@submitted_once
 def cancel_admin(grant_id: int) -> tuple[str, int] | Response:
     """Withdraw a waiting request; nobody's rights change."""
     form = CancelRequestForm()
@@ -112,6 +116,7 @@ def cancel_admin(grant_id: int) -> tuple[str, int] | Response:
 
 @bp.post("/users/<int:user_id>/remove-admin")
 @admin_required
+@submitted_once
 def remove_admin(user_id: int) -> tuple[str, int] | Response:
     """Take away someone's administrator rights, with a reason (yours too, unless you are the last)."""
     person = admin_roles.staff_member(user_id) or abort(404)

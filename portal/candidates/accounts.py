@@ -22,6 +22,7 @@ from portal.candidates.account_forms import (
 )
 from portal.candidates.blueprint import bp
 from portal.extensions import db, limiter, shared_limit
+from portal.forms import submitted_once
 from portal.links import absolute_url
 from portal.models import Candidate
 from portal.models.candidates import UNDER_13
@@ -76,6 +77,7 @@ def _signed_in(candidate: Candidate, next_page: str | None, message: str) -> Res
 @limiter.limit(
     shared_limit(3, "hour"), key_func=_sign_up_email_key, methods=["POST"], error_message=TOO_MANY_FOR_ADDRESS
 )
+@submitted_once
 def sign_up() -> str | Response | tuple[str, int]:
     """Make an account from an age band and an email address; under 13s are told why they cannot."""
     form = SignUpForm()
@@ -158,6 +160,7 @@ def sign_in() -> str | Response | tuple[str, int]:
 @limiter.limit(
     shared_limit(3, "hour"), key_func=_link_email_key, methods=["POST"], error_message=TOO_MANY_FOR_ADDRESS
 )
+@submitted_once
 def request_sign_in_link() -> Response | tuple[str, int]:
     """Email a one-time sign-in link; the answer is the same whether or not the address has an account."""
     link_form = SignInLinkForm()

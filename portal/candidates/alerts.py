@@ -11,6 +11,7 @@ from portal.auth import candidate_required, current_candidate, signed_in_candida
 from portal.candidates.alert_forms import ButtonForm, EmailAlertForm, FrequencyForm
 from portal.candidates.blueprint import bp
 from portal.extensions import csrf, db, limiter, shared_limit
+from portal.forms import submitted_once
 from portal.links import absolute_url
 from portal.models import AlertSubscription, Candidate
 from portal.models.candidates import UNDER_13
@@ -120,6 +121,7 @@ def _ask_by_email(context: dict[str, Any]) -> str | tuple[str, int]:
     exempt_when=lambda: signed_in_candidate() is None,
     error_message=TOO_MANY_SAVED,
 )
+@submitted_once
 def new_alert() -> str | Response | tuple[str, int]:
     """Save the search in the query string; signed out, the emails start once the address is confirmed."""
     filters, _ = read_search_args(request.args)

@@ -17,6 +17,7 @@ from portal.auth import candidate_required, current_candidate, signed_in_candida
 from portal.candidates.blueprint import bp
 from portal.candidates.interest_forms import NO, ButtonForm, ExpressInterestForm
 from portal.extensions import db, limiter, shared_limit
+from portal.forms import submitted_once
 from portal.links import absolute_url
 from portal.services import interest as interest_service
 from portal.services.interest_mail import send_new_interest
@@ -74,6 +75,7 @@ def _send(form: ExpressInterestForm, opportunity: Any) -> Response | None:
 @candidate_required
 @limiter.limit(shared_limit(10), methods=["POST"], error_message=TOO_MANY)
 @limiter.limit(shared_limit(30, "hour"), key_func=_candidate_key, methods=["POST"], error_message=TOO_MANY)
+@submitted_once
 def express_interest(opportunity_id: int) -> Any:
     """Tell the organisation behind a listing that you are interested, with a short message."""
     candidate = current_candidate()
@@ -117,6 +119,7 @@ def interest(interest_id: int) -> str:
 
 @bp.post("/interests/<int:interest_id>/withdraw")
 @candidate_required
+@submitted_once
 def withdraw_interest(interest_id: int) -> Response:
     """Withdraw an expression of interest: it is deleted, and the organisation no longer sees it."""
     if not ButtonForm().validate():

@@ -14,6 +14,7 @@ from portal.auth import candidate_required, current_candidate
 from portal.candidates.blueprint import bp
 from portal.candidates.interest_forms import ButtonForm
 from portal.extensions import db, limiter, shared_limit
+from portal.forms import submitted_once
 from portal.models import ServiceArea
 from portal.services import saved_items
 from portal.services.opportunity_search import is_open, public_opportunity
@@ -39,6 +40,7 @@ def _checked_button() -> None:
 @bp.route("/saved-areas/<slug>", methods=["GET", "POST"])
 @candidate_required
 @limiter.limit(shared_limit(SAVES_PER_MINUTE), methods=["POST"], error_message=TOO_MANY)
+@submitted_once
 def save_area(slug: str) -> str | Response:
     """Ask the candidate to confirm saving a service area; posting saves it."""
     candidate = current_candidate()
@@ -71,6 +73,7 @@ def unsave_area(slug: str) -> Response:
 @bp.route("/saved-listings/<int:opportunity_id>", methods=["GET", "POST"])
 @candidate_required
 @limiter.limit(shared_limit(SAVES_PER_MINUTE), methods=["POST"], error_message=TOO_MANY)
+@submitted_once
 def save_listing(opportunity_id: int) -> str | Response:
     """Ask the candidate to confirm saving a listing; posting saves it (only while it is open)."""
     candidate = current_candidate()
@@ -113,6 +116,7 @@ def unsave_listing(opportunity_id: int) -> Response:
 @bp.route("/interest-in/<slug>", methods=["GET", "POST"])
 @candidate_required
 @limiter.limit(shared_limit(SAVES_PER_MINUTE), methods=["POST"], error_message=TOO_MANY)
+@submitted_once
 def register_interest(slug: str) -> str | Response:
     """Explain what registering interest in an area means, and whether it is counted; posting registers it."""
     candidate = current_candidate()

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from portal.content.neighbouring import NeighbouringProfession
 from portal.explore.forms import FeedbackForm, FindYourFitForm
 from portal.extensions import db, limiter, shared_limit
+from portal.forms import first_time_posted, submitted_once
 from portal.links import absolute_url
 from portal.services import classes, tallies
 from portal.services import feedback as feedback_service
@@ -111,12 +112,14 @@ def results() -> str | tuple[str, int]:
     )
     # Only here, on the POST that works the answer out: the shared and cached pages never record.
     # The tally is which areas were suggested this week, nothing about who asked or what they typed.
-    tallies.add_to_tallies(tallies.SUGGESTED, slugs)
-    if class_code is not None:
-        classes.record_response(
-            class_code, _browser_value(), current_app.config["SECRET_KEY"], match_request.stage, slugs
-        )
-    db.session.commit()
+    # A repeat of the same form (the back button, a reload) shows the answer again without counting it.
+    if first_time_posted():
+        tallies.add_to_tallies(tallies.SUGGESTED, slugs)
+        if class_code is not None:
+            classes.record_response(
+                class_code, _browser_value(), current_app.config["SECRET_KEY"], match_request.stage, slugs
+            )
+        db.session.commit()
     return render_template(
         "explore/results.html",
         answer=answer,
@@ -157,6 +160,7 @@ def shared() -> str:
 
 @bp.post("/find-your-fit/feedback")
 @limiter.limit(shared_limit(10))
+@submitted_once
 def feedback():
     """Store 'was this useful?' anonymously and thank the person."""
     form = FeedbackForm()

@@ -1,7 +1,9 @@
 """Finding opportunities: search, one listing, the feed and reports.
 
-None of these pages goes through ``cached_page``: the search varies with every filter, and a
-listing that closes or is taken down must leave the page and the feed at once, not minutes later.
+The search and listing pages are the same for everyone who asks the same question, so they are
+stored (``cached_page``) under the exact query string. A listing that goes live, closes or is taken
+down raises the public generation in the same transaction, so it leaves or joins every stored page
+within seconds (see ``portal.caching``).
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
+from portal.caching import cached_page
 from portal.extensions import db, limiter, shared_limit
+from portal.forms import submitted_once
 from portal.links import absolute_url
 from portal.opportunities import presenters
 from portal.opportunities.forms import ReportForm
@@ -45,6 +49,7 @@ def expression_of_interest_url(opportunity: Any) -> str | None:
 
 
 @bp.get("/")
+@cached_page
 def search() -> tuple[str, int]:
     """Search live opportunities by keyword, type, level, area, stage, closing date and place."""
     filters, problems = read_search_args(request.args)
@@ -98,6 +103,7 @@ def feed() -> Response:
 
 
 @bp.get(f"/{ID}")
+@cached_page
 def detail(opportunity_id: int) -> str:
     """One listing: live, or closed with a notice; anything not yet or never public is a 404."""
     opportunity = public_opportunity(opportunity_id) or abort(404)
@@ -117,6 +123,7 @@ def detail(opportunity_id: int) -> str:
 
 @bp.route(f"/{ID}/report", methods=["GET", "POST"])
 @limiter.limit(shared_limit(10), methods=["POST"])
+@submitted_once
 def report(opportunity_id: int) -> Any:
     """Report a listing as wrong, fake or not allowed; the report is stored for the moderators."""
     opportunity = public_opportunity(opportunity_id) or abort(404)

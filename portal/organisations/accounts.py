@@ -6,6 +6,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from werkzeug.wrappers import Response
 
 from portal.extensions import db, limiter, shared_limit
+from portal.forms import submitted_once
 from portal.links import absolute_url
 from portal.models import User
 from portal.organisations.account_forms import EmailForm, SignUpForm
@@ -66,6 +67,7 @@ def _register(form: SignUpForm, town: str, region: str) -> None:
 
 @bp.route("/sign-up", methods=["GET", "POST"])
 @limiter.limit(shared_limit(5), methods=["POST"], error_message=TOO_MANY)
+@submitted_once
 def sign_up() -> str | Response:
     """Sign an organisation up with its first owner; a confirmation link goes to their email."""
     form = SignUpForm()
@@ -108,6 +110,7 @@ def confirm_email(token: str) -> str | Response | tuple[str, int]:
 @limiter.limit(
     shared_limit(3, "hour"), key_func=email_key, methods=["POST"], error_message=TOO_MANY_FOR_ADDRESS
 )
+@submitted_once
 def resend_confirmation() -> str | Response:
     """Send a new confirmation link, saying the same whether or not the address has an account."""
     form = EmailForm()

@@ -11,7 +11,7 @@ from wtforms import HiddenField
 
 from portal.auth import current_membership, member_required, signed_in_user
 from portal.extensions import db
-from portal.forms import PortalForm
+from portal.forms import PortalForm, submitted_once
 from portal.organisations.blueprint import bp
 from portal.services.listing_import import (
     MAX_BYTES,
@@ -76,6 +76,7 @@ def _uploaded_bytes(form: UploadForm) -> bytes | None:
 
 @bp.route("/import", methods=["GET", "POST"])
 @member_required
+@submitted_once
 def listing_import() -> Any:
     """The upload form; posting a CSV file shows what it would import, saving nothing yet."""
     form = UploadForm()
@@ -108,6 +109,7 @@ def _preview_page(import_id: int, preview: ImportPreview) -> str:
 
 @bp.post("/import/<int:import_id>/confirm")
 @member_required
+@submitted_once
 def listing_import_confirm(import_id: int) -> Any:
     """Save the upload's valid rows as drafts (and send them for review if asked), checked afresh."""
     form = ConfirmForm()

@@ -15,7 +15,7 @@ from wtforms.validators import InputRequired
 
 from portal.auth import current_membership, member_required
 from portal.extensions import db
-from portal.forms import PortalForm
+from portal.forms import PortalForm, submitted_once
 from portal.models.candidates import INTEREST_STATUSES
 from portal.models.organisations import APPROVED
 from portal.organisations.blueprint import bp
@@ -69,6 +69,7 @@ def interests() -> str:
 
 @bp.route("/interest/<int:interest_id>", methods=["GET", "POST"])
 @member_required
+@submitted_once
 def interest(interest_id: int) -> Any:
     """One expression of interest, and the status the candidate will see."""
     organisation = _approved_organisation() or abort(404)

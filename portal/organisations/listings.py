@@ -9,6 +9,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 
 from portal.auth import current_membership, member_required, signed_in_user
 from portal.extensions import db
+from portal.forms import submitted_once
 from portal.organisations.blueprint import bp
 from portal.organisations.listing_forms import CloseForm, ListingForm, initial_values
 from portal.services.listing_facts import listing_facts
@@ -64,6 +65,7 @@ def _send_for_review(opportunity: Any) -> None:
 
 @bp.route("/opportunities/new", methods=["GET", "POST"])
 @member_required
+@submitted_once
 def listing_new() -> Any:
     """The empty listing form; posting it saves a draft, and the second button also sends it for review."""
     form = _form()
@@ -152,6 +154,7 @@ def _save_edit(opportunity: Any, data: ListingData) -> Any:
 
 @bp.post("/opportunities/<int:opportunity_id>/submit")
 @member_required
+@submitted_once
 def listing_submit(opportunity_id: int) -> Any:
     """Send a draft, or a listing referred back, for review."""
     opportunity = _own_listing(opportunity_id)
@@ -167,6 +170,7 @@ def listing_submit(opportunity_id: int) -> Any:
 
 @bp.post("/opportunities/<int:opportunity_id>/close")
 @member_required
+@submitted_once
 def listing_close(opportunity_id: int) -> Any:
     """Take a live listing down, saying why."""
     opportunity = _own_listing(opportunity_id)

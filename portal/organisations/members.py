@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 from portal.auth import current_membership, member_required, signed_in_user
 from portal.auth import sign_in as start_session
 from portal.extensions import db, limiter, shared_limit
+from portal.forms import submitted_once
 from portal.links import absolute_url
 from portal.models import Invitation, User
 from portal.models.organisations import OWNER
@@ -48,6 +49,7 @@ def members() -> str:
 @bp.post("/members/invite")
 @member_required(role=OWNER)
 @limiter.limit(shared_limit(20), error_message=TOO_MANY)
+@submitted_once
 def invite() -> str | Response:
     """Email an invitation to join the organisation, as an editor or an owner."""
     form = InviteForm()
@@ -139,6 +141,7 @@ def _accept_new(invitation: Invitation) -> str | Response:
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
 @limiter.limit(shared_limit(10), methods=["POST"], error_message=TOO_MANY)
+@submitted_once
 def accept_invitation(token: str) -> str | Response | tuple[str, int]:
     """Accept an invitation: with a new account, or with the signed-in account it was sent to."""
     invitation = organisations.invitation_for_token(token)

@@ -9,6 +9,7 @@ from portal.auth import sign_in as start_session
 from portal.auth import sign_in_limits
 from portal.auth import sign_out as end_session
 from portal.extensions import db, limiter, shared_limit
+from portal.forms import submitted_once
 from portal.links import absolute_url
 from portal.models import User
 from portal.organisations.account_forms import EmailForm, NewPasswordForm, SignInForm
@@ -80,6 +81,7 @@ def sign_out() -> Response:
 @limiter.limit(
     shared_limit(3, "hour"), key_func=email_key, methods=["POST"], error_message=TOO_MANY_FOR_ADDRESS
 )
+@submitted_once
 def reset_password() -> str | Response:
     """Email a link to choose a new password; the page says the same whether or not the address is known."""
     form = EmailForm()

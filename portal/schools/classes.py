@@ -10,6 +10,7 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from portal.auth import current_membership, signed_in_user, teacher_required
 from portal.caching import cached_page
 from portal.extensions import db, limiter, shared_limit
+from portal.forms import submitted_once
 from portal.links import absolute_url
 from portal.schools.blueprint import bp
 from portal.schools.forms import CloseClassForm, NewClassForm
@@ -55,6 +56,7 @@ def home() -> str:
 @bp.route("/classes/new", methods=["GET", "POST"])
 @teacher_required
 @limiter.limit(shared_limit(30, "hour"), methods=["POST"], error_message=TOO_MANY)
+@submitted_once
 def new_class() -> Any:
     """Name a class and get its code."""
     form = NewClassForm()
@@ -93,6 +95,7 @@ def class_summary(class_id: int) -> str:
 
 @bp.post("/classes/<int:class_id>/close")
 @teacher_required
+@submitted_once
 def close_class(class_id: int) -> Any:
     """Stop taking answers with a code; the summary stays."""
     class_code = _own_class(class_id)

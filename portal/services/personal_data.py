@@ -17,6 +17,7 @@ from portal.extensions import db
 from portal.models import (
     AlertSubscription,
     Candidate,
+    FormSubmission,
     ListingImport,
     Opportunity,
     OutboxMessage,
@@ -26,6 +27,7 @@ from portal.models.candidates import ALERT_FREQUENCIES
 from portal.models.outbox import FAILED, SENT
 from portal.models.schools import CLASS_THRESHOLD
 from portal.services.privacy_mail import send_purge_reminder
+from portal.services.submissions import KEPT_FOR as SUBMISSION_KEYS_KEPT_FOR
 
 # How long things are kept: the privacy notices say these numbers.
 INACTIVE_MONTHS = 24
@@ -291,6 +293,10 @@ def _expired_imports(now: datetime) -> Select[Any]:
     return select(ListingImport).where(ListingImport.expires_at < now)
 
 
+def _old_submission_keys(now: datetime) -> Select[Any]:
+    return select(FormSubmission).where(FormSubmission.created_at < now - SUBMISSION_KEYS_KEPT_FOR)
+
+
 def _count(query: Select[Any]) -> int:
     return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
@@ -307,6 +313,7 @@ class PurgeReport:
     unconfirmed_alerts_deleted: int = 0
     old_emails_deleted: int = 0
     expired_imports_deleted: int = 0
+    old_submission_keys_deleted: int = 0
 
     def lines(self) -> list[str]:
         """One line per kind of change, for the command's output."""
@@ -335,6 +342,7 @@ class PurgeReport:
             ),
             (f"Sent or failed emails older than {SENT_MAIL_DAYS} days", self.old_emails_deleted, deleted),
             ("Expired listing uploads", self.expired_imports_deleted, deleted),
+            ("One-time form keys older than a day", self.old_submission_keys_deleted, deleted),
         ]
         heading = "Privacy purge: a dry run, nothing was changed." if self.dry_run else "Privacy purge:"
         return [heading, *(f"  {label}: {count} {verb}" for label, count, verb in rows)]
@@ -348,6 +356,7 @@ def _count_everything(report: PurgeReport, now: datetime) -> PurgeReport:
     report.unconfirmed_alerts_deleted = _count(_unconfirmed_alerts(now))
     report.old_emails_deleted = _count(_old_mail(now))
     report.expired_imports_deleted = _count(_expired_imports(now))
+    report.old_submission_keys_deleted = _count(_old_submission_keys(now))
     return report
 
 
@@ -380,6 +389,7 @@ def purge(now: datetime, dry_run: bool = False, *, sign_in_link: str) -> PurgeRe
     report.old_emails_deleted = _delete_all(_old_mail(now))
     report.unconfirmed_alerts_deleted = _delete_all(_unconfirmed_alerts(now))
     report.expired_imports_deleted = _delete_all(_expired_imports(now))
+    report.old_submission_keys_deleted = _delete_all(_old_submission_keys(now))
     report.inactive_accounts_deleted = _delete_all(_inactive_after_reminder(now))
     report.unverified_accounts_deleted = _delete_all(_never_verified(now))
     for candidate in db.session.scalars(_due_reminders(now)).all():

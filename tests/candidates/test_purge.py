@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import AlertSubscription, Candidate, ListingImport, OutboxMessage
+from portal.models import AlertSubscription, Candidate, FormSubmission, ListingImport, OutboxMessage
 from portal.models.outbox import FAILED, PENDING, SENT
 from portal.services.candidates import record_activity
 from portal.services.personal_data import (
@@ -59,6 +59,13 @@ def _mail(status: str, days_old: float) -> OutboxMessage:
     db.session.add(message)
     db.session.flush()
     return message
+
+
+def _submission_key(created_at: datetime) -> FormSubmission:
+    row = FormSubmission(key=secrets.token_urlsafe(32), form="test.form", created_at=created_at)
+    db.session.add(row)
+    db.session.flush()
+    return row
 
 
 def _upload(expires_at: datetime) -> ListingImport:
@@ -114,6 +121,8 @@ def _world() -> World:
         ],
         "uploads_kept": [_upload(now() + timedelta(hours=1)).id],
         "uploads_gone": [_upload(now() - timedelta(minutes=1)).id],
+        "keys_kept": [_submission_key(now() - timedelta(hours=23)).id],
+        "keys_gone": [_submission_key(now() - timedelta(hours=25)).id],
     }
     return World(inactive, active, old_unverified, new_unverified, ids)
 
@@ -152,6 +161,7 @@ def test_a_dry_run_changes_nothing_and_says_what_it_would_do(app, db_session):
     assert f"not confirmed within {UNCONFIRMED_ALERT_DAYS} days: 1 would be deleted" in output
     assert f"Sent or failed emails older than {SENT_MAIL_DAYS} days: 2 would be deleted" in output
     assert "Expired listing uploads: 1 would be deleted" in output
+    assert "One-time form keys older than a day: 1 would be deleted" in output
     assert "@" not in output  # counts, never addresses
     db.session.expire_all()
     assert _snapshot() == before
@@ -170,7 +180,7 @@ def test_the_real_run_does_what_the_dry_run_said_and_a_second_run_does_nothing(a
     assert _exists(Candidate, world.inactive.id)  # reminded, not yet deleted
     assert not _exists(Candidate, world.old_unverified.id)
     assert _exists(Candidate, world.new_unverified.id) and _exists(Candidate, world.active.id)
-    for key, model in (("alerts", AlertSubscription), ("uploads", ListingImport)):
+    for key, model in (("alerts", AlertSubscription), ("uploads", ListingImport), ("keys", FormSubmission)):
         assert all(_exists(model, i) for i in world.ids[f"{key}_kept"]), key
         assert not any(_exists(model, i) for i in world.ids[f"{key}_gone"]), key
     assert all(mail_to(address) for address in world.ids["mail_kept"])
@@ -182,7 +192,7 @@ def test_the_real_run_does_what_the_dry_run_said_and_a_second_run_does_nothing(a
     assert mail_to(world.active.email) == []
 
     again = _purge_command(app)
-    assert [line.split(": ")[1].split()[0] for line in again.splitlines()[1:]] == ["0"] * 7, again
+    assert [line.split(": ")[1].split()[0] for line in again.splitlines()[1:]] == ["0"] * 8, again
     assert len(mail_to(world.inactive.email)) == 1
 
 
