@@ -167,7 +167,9 @@ def get_service_area(slug: str) -> ServiceArea | None:
 
 def service_areas_by_slugs(slugs: list[str]) -> list[ServiceArea]:
     """The profiles for ``slugs`` in the order given, skipping unknown ones."""
-    found = {a.slug: a for a in db.session.scalars(select(ServiceArea).where(ServiceArea.slug.in_(slugs)))}
+    # Their routes come in one more query, not one per area: every caller shows each area's routes.
+    query = select(ServiceArea).where(ServiceArea.slug.in_(slugs)).options(selectinload(ServiceArea.routes))
+    found = {a.slug: a for a in db.session.scalars(query)}
     return [found[slug] for slug in slugs if slug in found]
 
 
