@@ -50,10 +50,11 @@ keepalive = 2
 limit_request_line = 4094
 limit_request_fields = 60
 limit_request_field_size = 8190
-# Each worker is replaced after about 5,000 requests (jittered so they do not all restart at once),
-# which bounds any slow growth in memory; forked from the warm master, a replacement starts at once.
-max_requests = 5000
-max_requests_jitter = 500
+# Each worker is replaced after 50,000 to 55,000 requests (jittered so they do not all restart at
+# once), which bounds any slow growth in memory. Rarely: under load each replacement showed as a stall
+# of about two seconds for the requests queued behind it (bench/README.md, "HTTP load").
+max_requests = 50000
+max_requests_jitter = 5000
 # Only the proxy in front may say which client and scheme a request came from (X-Forwarded-For and
 # X-Forwarded-Proto). Set FORWARDED_ALLOW_IPS to the proxy's address; by default only localhost.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")

@@ -265,7 +265,10 @@ class Servers:
 def serve_portal(servers: Servers, setup: Setup, max_requests: int | None) -> Server:
     """The checkout's app with its own gunicorn.conf.py; only the address and the access log are ours."""
     port = free_port()
-    command = [str(setup.tools / "gunicorn"), "--config", str(setup.root / "gunicorn.conf.py")]
+    config = setup.root / "gunicorn.conf.py"
+    # Checkouts from before gunicorn.conf.py kept the same settings in a module.
+    named = str(config) if config.exists() else "python:portal.gunicorn_config"
+    command = [str(setup.tools / "gunicorn"), "--config", named]
     command += ["--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", "wsgi:app"]
     if max_requests is not None:
         command += ["--max-requests", str(max_requests)]
