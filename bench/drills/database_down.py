@@ -29,6 +29,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.drills.instances import PORTAL_SETTINGS
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 POSTGRESQL_VERSION = os.environ.get("DRILL_POSTGRESQL_VERSION", "15")
 WORKERS = 2
@@ -39,20 +41,6 @@ PAGES = ("/service-areas/", "/opportunities/")
 API_PATHS = ("/api/v1/service-areas", "/api/v1/entry-routes")
 # Text that must never reach a visitor, whatever failed.
 LEAKS = ("Traceback", "OperationalError", "psycopg", "postgres", "sqlalchemy", "connection refused")
-# Settings a developer may have exported that would change what the drill's server does.
-PORTAL_SETTINGS = (
-    "PORTAL_ENV",
-    "SECRET_KEY",
-    "DATABASE_URL",
-    "REDIS_URL",
-    "PUBLIC_URL",
-    "TRUSTED_HOSTS",
-    "RATELIMIT_KEY_PREFIX",
-    "MAIL_URL",
-    "CONTENT_DIR",
-    "WEB_CONCURRENCY",
-    "INSTANCE_DIR",
-)
 
 
 class DrillError(AssertionError):
