@@ -16,7 +16,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # gunicorn.conf.py and the app's PUBLIC_URL read these from the environment.
 export HOST PORT WEB_CONCURRENCY
 
-.PHONY: run test bench setup database lint clean
+.PHONY: run test bench setup database prepare lint clean
 
 run: setup database
 	@echo "==> Serving on http://$(HOST):$(PORT) with $(WEB_CONCURRENCY) workers (Ctrl+C to stop)"
@@ -71,8 +71,22 @@ $(BUILD)/.built: node_modules/.installed $(ASSET_SOURCES) | $(VENV)/.installed
 	@$(BIN)/python -m portal.assets build
 	@touch $@
 
+# `flask prepare` is idempotent but starts the whole app to find nothing to do. On the embedded database
+# it runs again only when the database is new or a migration, a content file or the matcher's model
+# changed; with DATABASE_URL (someone else's database) it always runs.
+PREPARED := instance/.prepared
+PREPARE_INPUTS := $(wildcard migrations/versions/*.py) $(shell find content -type f) matching/model.json
+
 database: $(VENV)/.installed
 	@mkdir -p instance
+	@[ -n "$$DATABASE_URL" ] || [ -f instance/portal.sqlite3 ] || rm -f $(PREPARED)
+	@$(MAKE) --no-print-directory $(if $(DATABASE_URL),prepare,$(PREPARED))
+
+$(PREPARED): $(VENV)/.installed $(PREPARE_INPUTS)
+	@$(MAKE) --no-print-directory prepare
+	@touch $@
+
+prepare:
 	@echo "==> Migrating, loading content and, on a fresh embedded database, demonstration data (DEMO_DATA=0 turns it off)"
 	@$(FLASK) prepare
 
