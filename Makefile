@@ -24,8 +24,8 @@ run: setup database
 
 test: setup $(VENV)/.test-installed
 	@echo "==> Linting with ruff"
-	@$(BIN)/ruff check portal matching tests bench wsgi.py
-	@$(BIN)/ruff format --check portal matching tests bench wsgi.py
+	@$(BIN)/ruff check portal matching tests bench wsgi.py gunicorn.conf.py
+	@$(BIN)/ruff format --check portal matching tests bench wsgi.py gunicorn.conf.py
 	@echo "==> Checking layers with import-linter"
 	@$(BIN)/lint-imports
 	@echo "==> Checking for security problems with bandit"
@@ -91,7 +91,7 @@ prepare:
 	@$(FLASK) prepare
 
 lint: $(VENV)/.test-installed
-	@$(BIN)/ruff check portal matching tests bench wsgi.py
+	@$(BIN)/ruff check portal matching tests bench wsgi.py gunicorn.conf.py
 	@$(BIN)/lint-imports
 	@$(BIN)/bandit -q -r portal matching
 

@@ -17,10 +17,8 @@ from sqlalchemy import select, update
 
 from portal import create_app
 from portal.caching import BytesOnly, StoredPage, cached_page, clear_page_cache, forget_generation
-from portal.content.files import read_content
 from portal.extensions import db
 from portal.models import ServiceArea
-from portal.services.content_loader import load_content
 from tests.pages import Page
 
 
