@@ -1,8 +1,8 @@
 """Public pages, which are the same for everyone: stored once, shared by every worker, sent with ETags.
 
 A page is stored only when nothing in it can belong to one visitor: a request that has a flash
-message waiting is rendered fresh, and a render that touched the session (a CSRF token, say) is
-not kept. Pages need no per-response nonce (the policy lists script hashes), so a stored page is
+message waiting is rendered fresh, and a render that changed the session or carries a CSRF token
+is not kept. Pages need no per-response nonce (the policy lists script hashes), so a stored page is
 served exactly as rendered, with no substitution into text a visitor could have influenced.
 
 Where pages are stored: in Redis through Flask-Caching when ``REDIS_URL`` is set, so every worker
@@ -86,8 +86,8 @@ class LocalPageStore(SimpleCache):
 
 
 @dataclass
-class _Generation:
-    """The public generation as this worker last read it."""
+class _PageStoreState:
+    """What this worker knows of the store: the generation it last read, and when the store last failed."""
 
     value: int = 0
     checked_at: float = float("-inf")
@@ -115,8 +115,8 @@ class StoredPage:
         return cls(etag.decode("ascii", "replace"), body)
 
 
-def _state() -> _Generation:
-    return current_app.extensions["public_generation"]
+def _state() -> _PageStoreState:
+    return current_app.extensions["page_store_state"]
 
 
 def _store_failed(message: str, error: Exception) -> None:
@@ -351,7 +351,7 @@ def init_app(app: Flask) -> None:
         app.config.setdefault("CACHE_TYPE", f"{__name__}.LocalPageStore")
         app.config.setdefault("CACHE_THRESHOLD", LOCAL_ENTRIES)
     page_store.init_app(app)
-    app.extensions["public_generation"] = _Generation()
+    app.extensions["page_store_state"] = _PageStoreState()
 
     app.config.setdefault("COMPRESS_REGISTER", False)
     app.config.setdefault("COMPRESS_ALGORITHM", list(CODINGS))
