@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select, update
 
 from portal.extensions import db
-from portal.models import Opportunity, ServiceArea
+from portal.models import Opportunity, OpportunityArea, ServiceArea
 from portal.services.public_generation import PUBLIC_TABLES, current_generation
 from tests.factories import make_candidate, make_opportunity
 
@@ -31,7 +31,7 @@ def test_a_new_listing_and_a_bulk_update_each_raise_it(db_session):
     db.session.execute(update(Opportunity).where(Opportunity.id == listing.id).values(title="Renamed post"))
     db.session.commit()
     assert current_generation() == before + 2
-    db.session.execute(delete(Opportunity).where(Opportunity.id == listing.id))
+    db.session.execute(delete(OpportunityArea).where(OpportunityArea.opportunity_id == listing.id))
     db.session.commit()
     assert current_generation() == before + 3
 
