@@ -32,6 +32,8 @@ from flask import Flask
 from whitenoise import WhiteNoise
 from whitenoise.compress import Compressor
 
+from portal.security import static_file_headers
+
 log = logging.getLogger(__name__)
 
 SOURCE_FOLDERS = ("build", "js")
@@ -254,7 +256,8 @@ def build(static_folder: Path, url_prefix: str = DEFAULT_URL_PREFIX, compress: b
 
 
 def _add_static_headers(headers: Headers, path: str, url: str) -> None:
-    headers["X-Content-Type-Options"] = "nosniff"
+    for name, value in static_file_headers().items():
+        headers[name] = value
     if is_fingerprinted(url):
         headers["Cache-Control"] = IMMUTABLE_CACHE_CONTROL
 

@@ -188,6 +188,19 @@ def test_every_url_in_the_built_styles_is_a_served_fingerprinted_file(client, ap
     assert checked > 0, "app.css draws NHS.UK icons, so it must reference some"
 
 
+def test_static_files_carry_the_strict_headers_and_run_no_script(client, app):
+    page_headers = client.get("/").headers
+    manifest = app.extensions["asset_manifest"]
+    icon = next(name for name in manifest if name.endswith(".svg"))
+    for url in ("/static/build/app.css", f"/static/{manifest['js/app.js']}", f"/static/{manifest[icon]}"):
+        headers = client.get(url).headers
+        for name in ("X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "Permissions-Policy"):
+            assert headers[name] == page_headers[name], (url, name)
+        policy = headers["Content-Security-Policy"]
+        assert "default-src 'none'" in policy and "frame-ancestors 'none'" in policy, url
+        assert "script-src" not in policy, url
+
+
 def test_plain_names_still_work_with_a_short_cache(client):
     response = client.get("/static/build/app.css")
     assert response.status_code == 200
