@@ -100,7 +100,9 @@ def add_security_headers(response: Response) -> Response:
     """Attach the strict headers every response carries."""
     response.headers["Content-Security-Policy"] = current_app.extensions["content_security_policy"]
     response.headers.update(STRICT_HEADERS)
-    if response.mimetype == "text/html":
+    # A page, or a refusal of any kind (a 429 or 404 belongs to its own request), is kept by no cache
+    # unless its view says otherwise.
+    if response.mimetype == "text/html" or response.status_code >= 400:
         response.headers.setdefault("Cache-Control", "no-store")
     return response
 

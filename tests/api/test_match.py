@@ -105,6 +105,14 @@ def test_answers_that_repeat_the_typed_text_are_never_stored_by_a_cache(client, 
     assert client.post("/api/v1/match", json={"q": "hearing aids"}).headers["Cache-Control"] == "no-store"
 
 
+def test_refusals_are_never_stored_by_a_cache_either(limited):
+    answers = [limited.post("/api/v1/match", json={"q": "hearing aids"}) for _ in range(61)]
+    assert [a.status_code for a in answers[-2:]] == [200, 429]
+    assert answers[-1].headers["Cache-Control"] == "no-store"
+    missing = limited.get("/api/v1/service-areas/no-such-area")
+    assert missing.status_code == 404 and missing.headers["Cache-Control"] == "no-store"
+
+
 def _match_result_validator(client) -> Draft202012Validator:
     document = client.get("/api/v1/openapi.json").get_json()
     return Draft202012Validator({"$ref": "#/components/schemas/MatchResult", **document})
