@@ -93,6 +93,8 @@ class _PageStoreState:
     checked_at: float = float("-inf")
     warned_at: float = float("-inf")
     store_failed_at: float = float("-inf")
+    query_window_started: float = float("-inf")
+    query_pages_stored: int = 0
 
 
 @dataclass(frozen=True)
@@ -209,6 +211,23 @@ def _put(key: str, page: StoredPage) -> None:
         _store_failed("The page store cannot be written", error)
 
 
+def _room_for_this_page() -> bool:
+    """Whether this page may be stored: always without a query string, else within this worker's share.
+
+    Anyone can invent query strings (``/?x=1``, ``/?x=2``, ...); each would be one more page kept for
+    PUBLIC_CACHE_SECONDS, so a worker stores at most PAGE_CACHE_QUERY_PAGES new ones in that time.
+    """
+    if not request.query_string:
+        return True
+    state, now = _state(), time.monotonic()
+    if now - state.query_window_started >= current_app.config["PUBLIC_CACHE_SECONDS"]:
+        state.query_window_started, state.query_pages_stored = now, 0
+    if state.query_pages_stored >= current_app.config["PAGE_CACHE_QUERY_PAGES"]:
+        return False
+    state.query_pages_stored += 1
+    return True
+
+
 def _stored_or_encoded(generation: int, coding: str | None, plain: StoredPage) -> StoredPage:
     """The page in ``coding``: from the store, or compressed now from ``plain`` and stored."""
     if coding is None:
@@ -314,7 +333,7 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
         if plain is None:
             result = view(*args, **kwargs)
             text = _successful_page(result)
-            if text is None or _rendered_for_one_visitor():
+            if text is None or _rendered_for_one_visitor() or not _room_for_this_page():
                 return result
             body = text.encode("utf-8")
             plain = StoredPage(_etag(body), body)

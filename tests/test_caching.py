@@ -111,6 +111,28 @@ def test_a_render_that_carries_a_csrf_token_is_not_stored(app):
     _clear(app)
 
 
+def test_invented_query_strings_can_fill_only_a_bounded_part_of_the_store(visitor, caching_app):
+    caching_app.config["PAGE_CACHE_QUERY_PAGES"] = 2
+    state = caching_app.extensions["page_store_state"]
+    state.query_window_started, state.query_pages_stored = float("-inf"), 0
+    try:
+        first = [visitor().get(f"/service-areas/?junk={i}") for i in range(4)]
+        assert [r.headers["Cache-Control"].split(",")[0] for r in first] == [
+            "public",
+            "public",
+            "no-store",
+            "no-store",
+        ]
+        assert all(r.status_code == 200 and "Healthcare science" in r.text for r in first)
+        assert visitor().get("/service-areas/?junk=0").headers["ETag"] == first[0].headers["ETag"]
+        assert visitor().get("/service-areas/?junk=3").headers["Cache-Control"] == "no-store"
+        assert visitor().get("/service-areas/").headers["Cache-Control"].startswith("public")
+        state.query_window_started -= caching_app.config["PUBLIC_CACHE_SECONDS"]  # the next window
+        assert visitor().get("/service-areas/?junk=3").headers["Cache-Control"].startswith("public")
+    finally:
+        caching_app.config["PAGE_CACHE_QUERY_PAGES"] = 500
+
+
 def test_a_missing_page_is_not_cached_as_a_success(visitor):
     assert visitor().get("/service-areas/nope").status_code == 404
     assert visitor().get("/service-areas/nope").status_code == 404
