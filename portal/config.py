@@ -160,7 +160,7 @@ def _shared(env: dict[str, str], instance_dir: Path) -> dict[str, Any]:
         "PAGE_CACHE_PREFIX": env.get("PAGE_CACHE_PREFIX") or "portal:page:",
         # How many pages with a query string each worker may newly store per PUBLIC_CACHE_SECONDS: any
         # visitor can invent query strings, so without a bound they could fill the shared store.
-        "PAGE_CACHE_QUERY_PAGES": _count(env, "PAGE_CACHE_QUERY_PAGES", 500),
+        "PAGE_CACHE_QUERY_PAGES": _count(env, "PAGE_CACHE_QUERY_PAGES", 200),
         # How long a browser or proxy may reuse a public page before asking again (with its ETag).
         "PUBLIC_MAX_AGE_SECONDS": int(env.get("PUBLIC_MAX_AGE_SECONDS", "60")),
         # How long a worker reuses the cells the workforce figures are built from.

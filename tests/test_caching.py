@@ -112,6 +112,7 @@ def test_a_render_that_carries_a_csrf_token_is_not_stored(app):
 
 
 def test_invented_query_strings_can_fill_only_a_bounded_part_of_the_store(visitor, caching_app):
+    share = caching_app.config["PAGE_CACHE_QUERY_PAGES"]
     caching_app.config["PAGE_CACHE_QUERY_PAGES"] = 2
     state = caching_app.extensions["page_store_state"]
     state.query_window_started, state.query_pages_stored = float("-inf"), 0
@@ -130,7 +131,7 @@ def test_invented_query_strings_can_fill_only_a_bounded_part_of_the_store(visito
         state.query_window_started -= caching_app.config["PUBLIC_CACHE_SECONDS"]  # the next window
         assert visitor().get("/service-areas/?junk=3").headers["Cache-Control"].startswith("public")
     finally:
-        caching_app.config["PAGE_CACHE_QUERY_PAGES"] = 500
+        caching_app.config["PAGE_CACHE_QUERY_PAGES"] = share
 
 
 def test_a_missing_page_is_not_cached_as_a_success(visitor):
