@@ -32,7 +32,7 @@ from flask import Flask
 from whitenoise import WhiteNoise
 from whitenoise.compress import Compressor
 
-from portal.security import static_file_headers
+from portal.security import STATIC_FILE_HEADERS
 
 log = logging.getLogger(__name__)
 
@@ -256,7 +256,7 @@ def build(static_folder: Path, url_prefix: str = DEFAULT_URL_PREFIX, compress: b
 
 
 def _add_static_headers(headers: Headers, path: str, url: str) -> None:
-    for name, value in static_file_headers().items():
+    for name, value in STATIC_FILE_HEADERS.items():
         headers[name] = value
     if is_fingerprinted(url):
         headers["Cache-Control"] = IMMUTABLE_CACHE_CONTROL
